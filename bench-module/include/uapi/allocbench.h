@@ -1,0 +1,197 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * allocbench: the ABI between allocbench.ko and the allocbench runner.
+ *
+ * One header, two sides: the module and the runner both include this file,
+ * as mm/gup_test.h is shared by the kernel and the selftests.
+ *
+ * Every struct starts with a __u32 'size' that the caller sets to
+ * sizeof(struct) as it knows it. The module accepts any size from the
+ * first published layout up to its own; bytes it does not know must be zero
+ * (-E2BIG otherwise), like copy_struct_from_user(). Fields marked "out" are
+ * written by the module; "reserved" fields must be zero on input.
+ *
+ * The module measures and nothing else: samples are raw timer ticks with the
+ * timer overhead NOT subtracted. The runner subtracts
+ * allocbench_info.timer_overhead_ticks, converts ticks to ns with
+ * timer_hz and computes every statistic.
+ */
+#ifndef _UAPI_ALLOCBENCH_H
+#define _UAPI_ALLOCBENCH_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define ALLOCBENCH_DEVICE	"/dev/allocbench"
+#define ALLOCBENCH_ABI_VERSION	1
+
+/* Allocators: values are ABI, never renumber. */
+enum allocbench_allocator {
+	ALLOCBENCH_KMALLOC		= 0,
+	ALLOCBENCH_KZALLOC		= 1,
+	ALLOCBENCH_KMEM_CACHE		= 2,	/* one cache per object size, unmerged */
+	ALLOCBENCH_KVMALLOC		= 3,
+	ALLOCBENCH_VMALLOC		= 4,
+	ALLOCBENCH_VZALLOC		= 5,
+	ALLOCBENCH_VMALLOC_HUGE		= 6,	/* where the kernel exports it */
+	ALLOCBENCH_ALLOC_PAGES		= 7,	/* order = get_order(bytes) */
+	ALLOCBENCH_GET_FREE_PAGES	= 8,	/* __get_free_pages() */
+	ALLOCBENCH_ALLOC_PAGES_EXACT	= 9,
+	ALLOCBENCH_VMAP			= 10,	/* vmap() of order-0 pages; only vmap/vunmap timed */
+	ALLOCBENCH_NR_ALLOCATORS
+};
+
+/* Operations: what one sample times. */
+enum allocbench_op {
+	ALLOCBENCH_OP_ALLOC	= 0,	/* timed allocation, untimed free */
+	ALLOCBENCH_OP_FREE	= 1,	/* untimed allocation, timed free */
+	ALLOCBENCH_OP_PAIR	= 2,	/* allocation + free timed together */
+	/*
+	 * 'burst' objects allocated back to back (each timed), then all freed
+	 * (each timed): exercises slab refills and page-allocator paths that a
+	 * tight pair loop hides. samples[0..count) are the allocations,
+	 * samples[count..2*count) the frees, so the buffer needs 2 * count.
+	 */
+	ALLOCBENCH_OP_BURST	= 3,
+	ALLOCBENCH_NR_OPS
+};
+
+/* GFP profiles. Every profile adds __GFP_NOWARN: failures are data, not dmesg noise. */
+enum allocbench_gfp {
+	ALLOCBENCH_GFP_KERNEL	= 0,	/* GFP_KERNEL */
+	ALLOCBENCH_GFP_ATOMIC	= 1,	/* GFP_ATOMIC, each operation timed with preemption off */
+	ALLOCBENCH_GFP_NORETRY	= 2,	/* GFP_KERNEL | __GFP_NORETRY */
+	ALLOCBENCH_NR_GFP
+};
+
+/* Memory layout a request touches; reserved for the access experiments. */
+enum allocbench_pattern {
+	ALLOCBENCH_PATTERN_NONE	= 0,	/* the only value ABI 1 accepts */
+};
+
+/* allocbench_run.flags */
+#define ALLOCBENCH_RUN_TOUCH	(1U << 0)	/* write every page once between alloc and free, untimed */
+#define ALLOCBENCH_RUN_FLAGS_ALL	(ALLOCBENCH_RUN_TOUCH)
+
+/* allocbench_run.out_flags */
+#define ALLOCBENCH_OUT_MIGRATED	(1U << 0)	/* the series did not stay on one CPU */
+
+/* allocbench_info.timer_kind */
+enum allocbench_timer {
+	ALLOCBENCH_TIMER_TSC	= 0,	/* rdtsc_ordered(); ticks are TSC cycles */
+	ALLOCBENCH_TIMER_KTIME	= 1,	/* ktime_get_ns(); ticks are ns */
+};
+
+/* allocbench_info.max_order_kind: how this kernel names its order limit. */
+enum allocbench_max_order_kind {
+	ALLOCBENCH_MAX_ORDER_EXCLUSIVE	= 0,	/* MAX_ORDER, orders 0..MAX_ORDER-1 (< 6.4) */
+	ALLOCBENCH_MAX_ORDER_INCLUSIVE	= 1,	/* MAX_ORDER, orders 0..MAX_ORDER (6.4 - 6.7) */
+	ALLOCBENCH_MAX_PAGE_ORDER	= 2,	/* MAX_PAGE_ORDER, inclusive (>= 6.8) */
+};
+
+#define ALLOCBENCH_VERSION_LEN	32
+#define ALLOCBENCH_NAME_LEN	24
+
+struct allocbench_info {
+	__u32 size;			/* in: sizeof(struct allocbench_info) */
+	__u32 abi_version;		/* out: ALLOCBENCH_ABI_VERSION */
+	char module_version[ALLOCBENCH_VERSION_LEN];	/* out: NUL-terminated */
+	__u32 page_size;		/* out: PAGE_SIZE */
+	__u32 max_order;		/* out: largest order the buddy allocator serves (inclusive) */
+	__u32 max_order_const;		/* out: value of MAX_ORDER / MAX_PAGE_ORDER as defined */
+	__u32 max_order_kind;		/* out: enum allocbench_max_order_kind */
+	__u32 page_alloc_costly_order;	/* out: PAGE_ALLOC_COSTLY_ORDER */
+	__u32 nr_cpus;			/* out: online CPUs */
+	__u64 kmalloc_max_size;		/* out: KMALLOC_MAX_SIZE */
+	__u64 kmalloc_max_cache_size;	/* out: KMALLOC_MAX_CACHE_SIZE */
+	__u64 pmd_size;			/* out: PMD_SIZE (largest vmalloc_huge mapping) */
+	__u64 vmalloc_total;		/* out: VMALLOC_END - VMALLOC_START */
+	__u64 totalram_bytes;		/* out: totalram_pages() << PAGE_SHIFT */
+	__u32 timer_kind;		/* out: enum allocbench_timer */
+	__u32 init_on_alloc;		/* out: 1 if init_on_alloc is on */
+	__u32 init_on_free;		/* out: 1 if init_on_free is on */
+	__u32 __pad0;
+	__u64 timer_hz;			/* out: ticks per second */
+	__u64 timer_overhead_ticks;	/* out: min cost of two back-to-back reads, at load */
+	__u64 allocators;		/* out: bit n set if allocator n is available */
+	__u64 reserved[8];		/* zero */
+};
+
+/* Facts about one allocator: the module's ops-table entry, as user space sees it. */
+#define ALLOCBENCH_ALLOC_AVAILABLE	(1U << 0)	/* this kernel offers it */
+#define ALLOCBENCH_ALLOC_CONTIGUOUS	(1U << 1)	/* physically contiguous memory */
+#define ALLOCBENCH_ALLOC_ATOMIC_OK	(1U << 2)	/* may be called with GFP_ATOMIC */
+#define ALLOCBENCH_ALLOC_ZEROED		(1U << 3)	/* always returns zeroed memory */
+
+enum allocbench_mapping {
+	ALLOCBENCH_MAP_DIRECT	= 0,	/* linear map (page_address): 2M/1G pages where possible */
+	ALLOCBENCH_MAP_VMALLOC	= 1,	/* vmalloc area, 4K PTEs */
+	ALLOCBENCH_MAP_VMALLOC_HUGE = 2, /* vmalloc area, PMD mappings where size allows */
+	ALLOCBENCH_MAP_MIXED	= 3,	/* kvmalloc: direct when kmalloc serves it, else vmalloc */
+};
+
+struct allocbench_allocator_info {
+	__u32 size;			/* in: sizeof(struct allocbench_allocator_info) */
+	__u32 id;			/* in: enum allocbench_allocator */
+	char name[ALLOCBENCH_NAME_LEN];	/* out: NUL-terminated, e.g. "kmalloc" */
+	__u32 flags;			/* out: ALLOCBENCH_ALLOC_* */
+	__u32 mapping;			/* out: enum allocbench_mapping */
+	__u64 max_bytes;		/* out: largest size the API can serve on this kernel */
+	__u64 reserved[4];		/* zero */
+};
+
+/* Limits the module enforces on a request (validation, not policy). */
+#define ALLOCBENCH_MAX_COUNT	(1U << 20)	/* samples per request */
+#define ALLOCBENCH_MAX_BATCH	4096U		/* operations per sample */
+#define ALLOCBENCH_MAX_BURST	65536U		/* objects held at once by a burst */
+#define ALLOCBENCH_MAX_WARMUP	(1U << 20)
+
+struct allocbench_run {
+	__u32 size;		/* in: sizeof(struct allocbench_run) */
+	__u32 allocator;	/* in: enum allocbench_allocator */
+	__u32 op;		/* in: enum allocbench_op */
+	__u32 gfp;		/* in: enum allocbench_gfp */
+	__u64 bytes;		/* in: allocation size, 1 .. totalram */
+	__u32 count;		/* in: samples to take, 1 .. ALLOCBENCH_MAX_COUNT */
+	__u32 batch;		/* in: operations per sample, 1 .. ALLOCBENCH_MAX_BATCH; 1 = per-op timing */
+	__u32 burst;		/* in: objects per burst for OP_BURST (count must be a multiple), else 0 */
+	__u32 warmup;		/* in: untimed operations first, 0 .. ALLOCBENCH_MAX_WARMUP */
+	__u32 pattern;		/* in: enum allocbench_pattern */
+	__u32 flags;		/* in: ALLOCBENCH_RUN_* */
+	__u64 samples;		/* in: user pointer to __u64[samples_cap] */
+	__u32 samples_cap;	/* in: entries available: count, or 2 * count for OP_BURST */
+	__u32 samples_written;	/* out: samples stored; failed operations store none */
+	__u32 failures;		/* out: operations whose allocation failed */
+	__u32 cpu;		/* out: CPU the series started on */
+	__u32 out_flags;	/* out: ALLOCBENCH_OUT_* */
+	__u32 __pad0;
+	__u64 fallbacks;	/* out: kvmalloc only: allocations served by vmalloc */
+	__u64 elapsed_ns;	/* out: wall time of the whole request */
+	__u64 reserved[4];	/* zero */
+};
+
+/*
+ * Errors of ALLOCBENCH_IOC_RUN, in the order they are checked:
+ *  -EFAULT     the struct itself cannot be read
+ *  -EINVAL     size below the first layout; unknown allocator, op, gfp,
+ *              pattern or flag; count, batch or warmup 0 or above its limit;
+ *              burst not matching op; reserved or output fields not zero;
+ *              bytes == 0; samples_cap smaller than count (2 * count
+ *              for OP_BURST)
+ *  -E2BIG      size above the module's layout with nonzero tail bytes;
+ *              bytes above total RAM
+ *  -EFAULT     samples buffer not writable
+ *  -EOPNOTSUPP allocator not available on this kernel, or gfp not allowed
+ *              for it (atomic vmalloc)
+ *  -ENOMEM     the objects held at once would exceed half of MemAvailable,
+ *              or the module's own bookkeeping could not be allocated
+ *  -EINTR      a signal arrived; nothing is left allocated
+ * An allocation that fails inside a valid request is not an error: it is
+ * counted in 'failures' and the ioctl returns 0.
+ */
+#define ALLOCBENCH_IOC_MAGIC	0xAB
+#define ALLOCBENCH_IOC_INFO	_IOWR(ALLOCBENCH_IOC_MAGIC, 1, struct allocbench_info)
+#define ALLOCBENCH_IOC_ALLOCATOR _IOWR(ALLOCBENCH_IOC_MAGIC, 2, struct allocbench_allocator_info)
+#define ALLOCBENCH_IOC_RUN	_IOWR(ALLOCBENCH_IOC_MAGIC, 3, struct allocbench_run)
+
+#endif /* _UAPI_ALLOCBENCH_H */

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Order statistics of one series of samples: exact percentiles, no binning. */
+#ifndef ALLOCBENCH_STATS_H
+#define ALLOCBENCH_STATS_H
+
+#include <stddef.h>
+
+struct stats {
+	size_t n;
+	double min, p10, p50, p90, p99, p999, max;
+	double mean, stddev;		/* stddev: sample (n - 1) */
+	double median_ci_lo, median_ci_hi;	/* 95 %, distribution-free */
+};
+
+/*
+ * Sorts v[0..n) in place and fills *st. Percentiles use linear interpolation
+ * between closest ranks (type 7, as R and numpy default). The median's CI is
+ * the order-statistic interval from the binomial(n, 1/2) distribution, so it
+ * holds for any distribution. Returns 0, or -1 when n == 0 (st zeroed, n = 0).
+ */
+int stats_compute(double *v, size_t n, struct stats *st);
+
+/* Percentile q in [0, 1] of an already sorted array (type 7). */
+double stats_percentile_sorted(const double *sorted, size_t n, double q);
+
+#endif
