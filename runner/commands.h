@@ -11,6 +11,7 @@ int cmd_list(int argc, char **argv);	/* list: allocators on this kernel */
 int cmd_report(int argc, char **argv);	/* report DIR: charts, report.md, summary table from the CSV alone */
 int cmd_load(int argc, char **argv);	/* load FILE.ko: finit_module() with a clear reason on failure */
 int cmd_unload(int argc, char **argv);	/* unload: delete_module("allocbench") */
+int cmd_uaccess(int argc, char **argv);	/* uaccess: user-space access latency, 4K vs THP vs hugetlb */
 
 /* Exit codes: stable, documented in --help. */
 enum {

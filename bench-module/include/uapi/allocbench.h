@@ -174,10 +174,10 @@ struct allocbench_run {
  * Errors of ALLOCBENCH_IOC_RUN, in the order they are checked:
  *  -EFAULT     the struct itself cannot be read
  *  -EINVAL     size below the first layout; unknown allocator, op, gfp,
- *              pattern or flag; count, batch or warmup 0 or above its limit;
- *              burst not matching op; reserved or output fields not zero;
- *              bytes == 0; samples_cap smaller than count (2 * count
- *              for OP_BURST)
+ *              pattern or flag; count or batch 0; count, batch or warmup
+ *              above its limit; burst not matching op; reserved or output
+ *              fields not zero; bytes == 0; samples_cap smaller than count
+ *              (2 * count for OP_BURST)
  *  -E2BIG      size above the module's layout with nonzero tail bytes;
  *              bytes above total RAM
  *  -EFAULT     samples buffer not writable

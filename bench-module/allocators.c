@@ -1,0 +1,310 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The allocators under test. Each callback is the bare API call: the run
+ * loop times ->alloc and ->free exactly as a driver would call them.
+ * Adding an allocator is one enum value in the ABI and one entry here.
+ */
+#include <linux/atomic.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/vmalloc.h>
+#include "allocators.h"
+#include "compat.h"
+
+unsigned int ab_max_order(void)
+{
+	return AB_MAX_ORDER;
+}
+
+static u64 ab_kmalloc_max(void)
+{
+	return KMALLOC_MAX_SIZE;
+}
+
+/* kvmalloc refuses (with a WARN unless __GFP_NOWARN) anything above INT_MAX. */
+static u64 ab_kvmalloc_max(void)
+{
+	return INT_MAX;
+}
+
+/* vmalloc rejects more pages than totalram, and the area itself is finite. */
+static u64 ab_vmalloc_max(void)
+{
+	return min_t(u64, VMALLOC_END - VMALLOC_START,
+		     (u64)totalram_pages() << PAGE_SHIFT);
+}
+
+static u64 ab_buddy_max(void)
+{
+	return PAGE_SIZE << AB_MAX_ORDER;
+}
+
+/* kmalloc / kzalloc */
+
+static void *ab_kmalloc(struct ab_req *req)
+{
+	return kmalloc(req->bytes, req->gfp);
+}
+
+static void *ab_kzalloc(struct ab_req *req)
+{
+	return kzalloc(req->bytes, req->gfp);
+}
+
+static void ab_kfree(void *obj, struct ab_req *req)
+{
+	kfree(obj);
+}
+
+/* kmem_cache: a private, unmergeable cache per request */
+
+static atomic_t ab_cache_seq = ATOMIC_INIT(0);
+
+static int ab_cache_setup(struct ab_req *req)
+{
+	char name[32];
+
+	/* Unique names: SLUB's sysfs refuses duplicates. */
+	snprintf(name, sizeof(name), "allocbench-%zu-%d", req->bytes,
+		 atomic_inc_return(&ab_cache_seq));
+	req->cache = ab_kmem_cache_create(name, req->bytes);
+	return req->cache ? 0 : -ENOMEM;
+}
+
+static void ab_cache_teardown(struct ab_req *req)
+{
+	kmem_cache_destroy(req->cache);
+	req->cache = NULL;
+}
+
+static void *ab_cache_alloc(struct ab_req *req)
+{
+	return kmem_cache_alloc(req->cache, req->gfp);
+}
+
+static void ab_cache_free(void *obj, struct ab_req *req)
+{
+	kmem_cache_free(req->cache, obj);
+}
+
+/* kvmalloc */
+
+static void *ab_kvmalloc(struct ab_req *req)
+{
+	return kvmalloc(req->bytes, req->gfp);
+}
+
+static void ab_kvfree(void *obj, struct ab_req *req)
+{
+	kvfree(obj);
+}
+
+static bool ab_kvmalloc_fallback(const void *obj)
+{
+	return is_vmalloc_addr(obj);
+}
+
+/* vmalloc family */
+
+static void *ab_vmalloc(struct ab_req *req)
+{
+	return __vmalloc(req->bytes, req->gfp);
+}
+
+static void *ab_vzalloc(struct ab_req *req)
+{
+	return __vmalloc(req->bytes, req->gfp | __GFP_ZERO);
+}
+
+#if AB_HAVE_VMALLOC_HUGE
+static void *ab_vmalloc_huge(struct ab_req *req)
+{
+	return vmalloc_huge(req->bytes, req->gfp);
+}
+#else
+#define ab_vmalloc_huge NULL
+#endif
+
+static void ab_vfree(void *obj, struct ab_req *req)
+{
+	vfree(obj);
+}
+
+/* buddy allocator */
+
+static void *ab_alloc_pages(struct ab_req *req)
+{
+	return alloc_pages(req->gfp, req->order);
+}
+
+static void ab_free_pages(void *obj, struct ab_req *req)
+{
+	__free_pages(obj, req->order);
+}
+
+static void *ab_page_addr(void *obj, struct ab_req *req)
+{
+	return page_address(obj);
+}
+
+static void *ab_get_free_pages(struct ab_req *req)
+{
+	return (void *)__get_free_pages(req->gfp, req->order);
+}
+
+static void ab_free_pages_addr(void *obj, struct ab_req *req)
+{
+	free_pages((unsigned long)obj, req->order);
+}
+
+static void *ab_alloc_pages_exact(struct ab_req *req)
+{
+	return alloc_pages_exact(req->bytes, req->gfp);
+}
+
+static void ab_free_pages_exact(void *obj, struct ab_req *req)
+{
+	free_pages_exact(obj, req->bytes);
+}
+
+/*
+ * vmap: the pages are allocated once per request, untimed, and every vmap()
+ * of the request maps the same set (aliases are legal). The timed region is
+ * then exactly vmap() and vunmap(), and no per-operation page allocation
+ * sits between two samples.
+ */
+
+static void ab_vmap_release(struct ab_req *req)
+{
+	unsigned int i;
+
+	for (i = 0; i < req->nr_pages; i++)
+		__free_page(req->pages[i]);
+	kvfree(req->pages);
+	req->pages = NULL;
+	req->nr_pages = 0;
+}
+
+static int ab_vmap_setup(struct ab_req *req)
+{
+	unsigned long n = DIV_ROUND_UP(req->bytes, PAGE_SIZE);
+
+	req->pages = kvmalloc_array(n, sizeof(*req->pages), GFP_KERNEL);
+	if (!req->pages)
+		return -ENOMEM;
+	for (req->nr_pages = 0; req->nr_pages < n; req->nr_pages++) {
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+
+		if (!page) {
+			ab_vmap_release(req);
+			return -ENOMEM;
+		}
+		req->pages[req->nr_pages] = page;
+		cond_resched();
+	}
+	return 0;
+}
+
+static void *ab_vmap(struct ab_req *req)
+{
+	return vmap(req->pages, req->nr_pages, VM_MAP, PAGE_KERNEL);
+}
+
+static void ab_vunmap(void *obj, struct ab_req *req)
+{
+	vunmap(obj);
+}
+
+#define AB_CONTIG	ALLOCBENCH_ALLOC_CONTIGUOUS
+#define AB_ATOMIC	ALLOCBENCH_ALLOC_ATOMIC_OK
+#define AB_ZEROED	ALLOCBENCH_ALLOC_ZEROED
+
+/*
+ * ATOMIC_OK: the slab and buddy allocators take GFP_ATOMIC. kvmalloc does
+ * too: for a gfp that cannot block it tries kmalloc only and never reaches
+ * vmalloc (mm/util.c, gfpflags_allow_blocking()). vmalloc, vmalloc_huge and
+ * vmap allocate page tables with GFP_KERNEL and may sleep whatever the gfp.
+ */
+const struct ab_allocator ab_allocators[ALLOCBENCH_NR_ALLOCATORS] = {
+	[ALLOCBENCH_KMALLOC] = {
+		.name = "kmalloc",
+		.alloc = ab_kmalloc, .free = ab_kfree,
+		.max_bytes = ab_kmalloc_max,
+		.flags = AB_CONTIG | AB_ATOMIC,
+		.mapping = ALLOCBENCH_MAP_DIRECT,
+	},
+	[ALLOCBENCH_KZALLOC] = {
+		.name = "kzalloc",
+		.alloc = ab_kzalloc, .free = ab_kfree,
+		.max_bytes = ab_kmalloc_max,
+		.flags = AB_CONTIG | AB_ATOMIC | AB_ZEROED,
+		.mapping = ALLOCBENCH_MAP_DIRECT,
+	},
+	[ALLOCBENCH_KMEM_CACHE] = {
+		.name = "kmem_cache",
+		.alloc = ab_cache_alloc, .free = ab_cache_free,
+		/* Above it kmem_cache_create() fails loudly (dump_stack). */
+		.max_bytes = ab_kmalloc_max,
+		.setup = ab_cache_setup, .teardown = ab_cache_teardown,
+		.flags = AB_CONTIG | AB_ATOMIC,
+		.mapping = ALLOCBENCH_MAP_DIRECT,
+	},
+	[ALLOCBENCH_KVMALLOC] = {
+		.name = "kvmalloc",
+		.alloc = ab_kvmalloc, .free = ab_kvfree,
+		.max_bytes = ab_kvmalloc_max,
+		.fallback = ab_kvmalloc_fallback,
+		.flags = AB_ATOMIC,
+		.mapping = ALLOCBENCH_MAP_MIXED,
+	},
+	[ALLOCBENCH_VMALLOC] = {
+		.name = "vmalloc",
+		.alloc = ab_vmalloc, .free = ab_vfree,
+		.max_bytes = ab_vmalloc_max,
+		.mapping = ALLOCBENCH_MAP_VMALLOC,
+	},
+	[ALLOCBENCH_VZALLOC] = {
+		.name = "vzalloc",
+		.alloc = ab_vzalloc, .free = ab_vfree,
+		.max_bytes = ab_vmalloc_max,
+		.flags = AB_ZEROED,
+		.mapping = ALLOCBENCH_MAP_VMALLOC,
+	},
+	[ALLOCBENCH_VMALLOC_HUGE] = {
+		.name = "vmalloc_huge",
+		.alloc = ab_vmalloc_huge, .free = ab_vfree,
+		.max_bytes = ab_vmalloc_max,
+		.mapping = ALLOCBENCH_MAP_VMALLOC_HUGE,
+	},
+	[ALLOCBENCH_ALLOC_PAGES] = {
+		.name = "alloc_pages",
+		.alloc = ab_alloc_pages, .free = ab_free_pages,
+		.max_bytes = ab_buddy_max,
+		.addr = ab_page_addr,
+		.flags = AB_CONTIG | AB_ATOMIC,
+		.mapping = ALLOCBENCH_MAP_DIRECT,
+	},
+	[ALLOCBENCH_GET_FREE_PAGES] = {
+		.name = "__get_free_pages",
+		.alloc = ab_get_free_pages, .free = ab_free_pages_addr,
+		.max_bytes = ab_buddy_max,
+		.flags = AB_CONTIG | AB_ATOMIC,
+		.mapping = ALLOCBENCH_MAP_DIRECT,
+	},
+	[ALLOCBENCH_ALLOC_PAGES_EXACT] = {
+		.name = "alloc_pages_exact",
+		.alloc = ab_alloc_pages_exact, .free = ab_free_pages_exact,
+		.max_bytes = ab_buddy_max,
+		.flags = AB_CONTIG | AB_ATOMIC,
+		.mapping = ALLOCBENCH_MAP_DIRECT,
+	},
+	[ALLOCBENCH_VMAP] = {
+		.name = "vmap",
+		.alloc = ab_vmap, .free = ab_vunmap,
+		.max_bytes = ab_vmalloc_max,
+		.setup = ab_vmap_setup, .teardown = ab_vmap_release,
+		.mapping = ALLOCBENCH_MAP_VMALLOC,
+	},
+};

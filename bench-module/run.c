@@ -1,0 +1,511 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * ALLOCBENCH_IOC_RUN: validate one request, then run its measurement loops.
+ *
+ * Only ->alloc and ->free sit between two timer reads. Everything else
+ * (bookkeeping, touching the memory, cond_resched(), signal checks) happens
+ * between samples. Samples are raw ticks; statistics are the runner's job.
+ */
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/mutex.h>
+#include <linux/overflow.h>
+#include <linux/preempt.h>
+#include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include "allocbench.h"
+#include "allocators.h"
+#include "internal.h"
+#include "timing.h"
+
+/*
+ * One series at a time: concurrent series would measure each other's
+ * contention, and a single holder keeps the memory guard meaningful.
+ */
+static DEFINE_MUTEX(ab_run_mutex);
+
+/**
+ * struct ab_series - one RUN request in flight
+ * @a: the allocator
+ * @req: its per-request state
+ * @objs: the objects held at once (batch or burst of them)
+ * @buf: samples, copied to user space once at the end
+ * @count: samples requested
+ * @batch: operations per sample
+ * @nwritten: samples stored in @buf (non-burst ops)
+ * @failures: failed allocations
+ * @fallbacks: allocations served by the allocator's fallback path
+ * @cpu: CPU the series started on
+ * @migrated: the series ran on another CPU at some point
+ * @atomic: GFP_ATOMIC profile: timed regions run with preemption off
+ * @touch: write one byte per page between allocation and free
+ */
+struct ab_series {
+	const struct ab_allocator *a;
+	struct ab_req req;
+	void **objs;
+	u64 *buf;
+	u32 count;
+	u32 batch;
+	u32 nwritten;
+	u32 failures;
+	u64 fallbacks;
+	u32 cpu;
+	bool migrated;
+	bool atomic;
+	bool touch;
+};
+
+static const gfp_t ab_gfp_profiles[ALLOCBENCH_NR_GFP] = {
+	[ALLOCBENCH_GFP_KERNEL]		= GFP_KERNEL,
+	[ALLOCBENCH_GFP_ATOMIC]		= GFP_ATOMIC,
+	[ALLOCBENCH_GFP_NORETRY]	= GFP_KERNEL | __GFP_NORETRY,
+};
+
+static void ab_add_failures(struct ab_series *s, u64 n)
+{
+	s->failures = min_t(u64, (u64)s->failures + n, U32_MAX);
+}
+
+/* Between samples only: reschedule, notice migration, honour signals. */
+static int ab_checkpoint(struct ab_series *s)
+{
+	cond_resched();
+	if (raw_smp_processor_id() != s->cpu)
+		s->migrated = true;
+	if (signal_pending(current))
+		return -EINTR;
+	return 0;
+}
+
+static __always_inline void ab_timed_enter(const struct ab_series *s)
+{
+	if (s->atomic)
+		preempt_disable();
+}
+
+static __always_inline void ab_timed_exit(const struct ab_series *s)
+{
+	if (s->atomic)
+		preempt_enable();
+}
+
+static void ab_free_held(struct ab_series *s, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		if (s->objs[i]) {
+			s->a->free(s->objs[i], &s->req);
+			s->objs[i] = NULL;
+		}
+	}
+}
+
+/* Account for one allocation; true if it succeeded. */
+static bool ab_settle_one(struct ab_series *s, const void *obj)
+{
+	if (!obj) {
+		ab_add_failures(s, 1);
+		return false;
+	}
+	if (s->a->fallback && s->a->fallback(obj))
+		s->fallbacks++;
+	return true;
+}
+
+/*
+ * Account for the n objects just allocated: failures and fallbacks.
+ * Returns true if all of them succeeded, i.e. the sample may be stored.
+ */
+static bool ab_settle(struct ab_series *s, u32 n)
+{
+	bool ok = true;
+	u32 i;
+
+	for (i = 0; i < n; i++)
+		ok &= ab_settle_one(s, s->objs[i]);
+	return ok;
+}
+
+static void ab_touch(struct ab_series *s, u32 n)
+{
+	u32 i;
+
+	for (i = 0; i < n; i++) {
+		u8 *p = s->objs[i];
+		size_t off;
+
+		if (!p)
+			continue;
+		if (s->a->addr)
+			p = s->a->addr(p, &s->req);
+		for (off = 0; off < s->req.bytes; off += PAGE_SIZE) {
+			WRITE_ONCE(p[off], 1);
+			if (!(off & (SZ_2M - 1)))
+				cond_resched();
+		}
+	}
+}
+
+static __always_inline u64 ab_timed_alloc(struct ab_series *s, u32 n)
+{
+	u64 t0, t1;
+	u32 i;
+
+	ab_timed_enter(s);
+	t0 = ab_now();
+	for (i = 0; i < n; i++)
+		s->objs[i] = s->a->alloc(&s->req);
+	t1 = ab_now();
+	ab_timed_exit(s);
+	return t1 - t0;
+}
+
+/* Frees every held object; the caller knows they are all non-NULL. */
+static __always_inline u64 ab_timed_free(struct ab_series *s, u32 n)
+{
+	u64 t0, t1;
+	u32 i;
+
+	ab_timed_enter(s);
+	t0 = ab_now();
+	for (i = 0; i < n; i++)
+		s->a->free(s->objs[i], &s->req);
+	t1 = ab_now();
+	ab_timed_exit(s);
+	for (i = 0; i < n; i++)
+		s->objs[i] = NULL;
+	return t1 - t0;
+}
+
+static int ab_warmup(struct ab_series *s, u32 n)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < n; i++) {
+		void *obj;
+
+		ret = ab_checkpoint(s);
+		if (ret)
+			return ret;
+		obj = s->a->alloc(&s->req);
+		if (obj)
+			s->a->free(obj, &s->req);
+	}
+	return 0;
+}
+
+/* OP_ALLOC: a batch of allocations timed together, freed untimed. */
+static int ab_loop_alloc(struct ab_series *s)
+{
+	u32 i;
+	int ret;
+
+	for (i = 0; i < s->count; i++) {
+		u64 t;
+
+		ret = ab_checkpoint(s);
+		if (ret)
+			return ret;
+		t = ab_timed_alloc(s, s->batch);
+		if (ab_settle(s, s->batch))
+			s->buf[s->nwritten++] = t;
+		if (s->touch)
+			ab_touch(s, s->batch);
+		ab_free_held(s, s->batch);
+	}
+	return 0;
+}
+
+/* OP_FREE: a batch allocated untimed, then freed as one timed sample. */
+static int ab_loop_free(struct ab_series *s)
+{
+	u32 i, j;
+	int ret;
+
+	for (i = 0; i < s->count; i++) {
+		ret = ab_checkpoint(s);
+		if (ret)
+			return ret;
+		for (j = 0; j < s->batch; j++)
+			s->objs[j] = s->a->alloc(&s->req);
+		if (!ab_settle(s, s->batch)) {
+			ab_free_held(s, s->batch);
+			continue;
+		}
+		if (s->touch)
+			ab_touch(s, s->batch);
+		s->buf[s->nwritten++] = ab_timed_free(s, s->batch);
+	}
+	return 0;
+}
+
+/*
+ * OP_PAIR: allocation and free timed in one sample. Without TOUCH each
+ * object is freed right after its allocation, the way a short-lived buffer
+ * lives. With TOUCH the touch must stay untimed, so the sample is the batch
+ * of allocations plus the batch of frees, two timed regions added up (two
+ * timer overheads in the sample instead of one).
+ */
+static int ab_loop_pair(struct ab_series *s)
+{
+	u32 i, j;
+	int ret;
+
+	for (i = 0; i < s->count; i++) {
+		u64 t0, t1;
+
+		ret = ab_checkpoint(s);
+		if (ret)
+			return ret;
+		if (s->touch) {
+			t0 = ab_timed_alloc(s, s->batch);
+			if (!ab_settle(s, s->batch)) {
+				ab_free_held(s, s->batch);
+				continue;
+			}
+			ab_touch(s, s->batch);
+			s->buf[s->nwritten++] = t0 + ab_timed_free(s, s->batch);
+			continue;
+		}
+
+		ab_timed_enter(s);
+		t0 = ab_now();
+		for (j = 0; j < s->batch; j++) {
+			void *obj = s->a->alloc(&s->req);
+
+			/* Kept only so ab_settle() can classify it; freed already. */
+			s->objs[j] = obj;
+			if (obj)
+				s->a->free(obj, &s->req);
+		}
+		t1 = ab_now();
+		ab_timed_exit(s);
+		/* ab_settle() only compares addresses, never dereferences. */
+		if (ab_settle(s, s->batch))
+			s->buf[s->nwritten++] = t1 - t0;
+		for (j = 0; j < s->batch; j++)
+			s->objs[j] = NULL;
+	}
+	return 0;
+}
+
+/*
+ * OP_BURST: 'burst' objects allocated one timed sample each, then freed one
+ * timed sample each, in allocation order. Allocation samples fill
+ * buf[0..n), free samples buf[count..count + n): with no failure that is
+ * exactly the two halves the ABI describes.
+ */
+static int ab_loop_burst(struct ab_series *s, u32 burst)
+{
+	u64 *fbuf = s->buf + s->count;
+	u32 g, j, na = 0, nf = 0;
+	u64 t0, t1;
+	int ret = 0;
+
+	for (g = 0; g < s->count / burst; g++) {
+		for (j = 0; j < burst; j++) {
+			ret = ab_checkpoint(s);
+			if (ret) {
+				ab_free_held(s, j);
+				goto out;
+			}
+			ab_timed_enter(s);
+			t0 = ab_now();
+			s->objs[j] = s->a->alloc(&s->req);
+			t1 = ab_now();
+			ab_timed_exit(s);
+			if (ab_settle_one(s, s->objs[j]))
+				s->buf[na++] = t1 - t0;
+		}
+		if (s->touch)
+			ab_touch(s, burst);
+		/* No signal check here: freeing is what an interrupt would do. */
+		for (j = 0; j < burst; j++) {
+			void *obj = s->objs[j];
+
+			if (!obj)
+				continue;
+			cond_resched();
+			ab_timed_enter(s);
+			t0 = ab_now();
+			s->a->free(obj, &s->req);
+			t1 = ab_now();
+			ab_timed_exit(s);
+			s->objs[j] = NULL;
+			fbuf[nf++] = t1 - t0;
+		}
+	}
+out:
+	s->nwritten = na + nf;
+	return ret;
+}
+
+/* Runs the loops of a validated request; frees everything on every path. */
+static int ab_series_run(struct ab_series *s, const struct allocbench_run *r)
+{
+	const struct ab_allocator *a = s->a;
+	int ret;
+
+	if (r->bytes > a->max_bytes()) {
+		/* Guaranteed to fail: count it, never call into a WARN path. */
+		ab_add_failures(s, (u64)r->count * r->batch);
+		return 0;
+	}
+	if (a->setup && a->setup(&s->req)) {
+		ab_add_failures(s, (u64)r->count * r->batch);
+		return 0;
+	}
+
+	ret = ab_warmup(s, r->warmup);
+	if (!ret) {
+		switch (r->op) {
+		case ALLOCBENCH_OP_ALLOC:
+			ret = ab_loop_alloc(s);
+			break;
+		case ALLOCBENCH_OP_FREE:
+			ret = ab_loop_free(s);
+			break;
+		case ALLOCBENCH_OP_PAIR:
+			ret = ab_loop_pair(s);
+			break;
+		default:
+			ret = ab_loop_burst(s, r->burst);
+			break;
+		}
+	}
+	if (a->teardown)
+		a->teardown(&s->req);
+	return ret;
+}
+
+/* Every -EINVAL case of the ABI, in one place. */
+static int ab_run_validate(const struct allocbench_run *r)
+{
+	u32 needed;
+	int i;
+
+	if (r->allocator >= ALLOCBENCH_NR_ALLOCATORS ||
+	    r->op >= ALLOCBENCH_NR_OPS || r->gfp >= ALLOCBENCH_NR_GFP ||
+	    r->pattern != ALLOCBENCH_PATTERN_NONE ||
+	    (r->flags & ~ALLOCBENCH_RUN_FLAGS_ALL))
+		return -EINVAL;
+	if (!r->count || r->count > ALLOCBENCH_MAX_COUNT ||
+	    !r->batch || r->batch > ALLOCBENCH_MAX_BATCH ||
+	    r->warmup > ALLOCBENCH_MAX_WARMUP)
+		return -EINVAL;
+	if (r->op == ALLOCBENCH_OP_BURST) {
+		/* Bursts time every operation on its own: batch must be 1. */
+		if (!r->burst || r->burst > ALLOCBENCH_MAX_BURST ||
+		    r->count % r->burst || r->batch != 1)
+			return -EINVAL;
+	} else if (r->burst) {
+		return -EINVAL;
+	}
+	if (r->samples_written || r->failures || r->cpu || r->out_flags ||
+	    r->__pad0 || r->fallbacks || r->elapsed_ns)
+		return -EINVAL;
+	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
+		if (r->reserved[i])
+			return -EINVAL;
+	if (!r->bytes)
+		return -EINVAL;
+	needed = r->op == ALLOCBENCH_OP_BURST ? 2 * r->count : r->count;
+	if (r->samples_cap < needed)
+		return -EINVAL;
+	return 0;
+}
+
+long ab_ioctl_run(void __user *uarg)
+{
+	struct allocbench_run r;
+	const struct ab_allocator *a;
+	struct ab_series s = { };
+	u64 __user *usamples;
+	u64 held_bytes, limit, t0;
+	u32 usize, needed, held;
+	long avail;
+	int ret;
+
+	ret = ab_copy_in(&r, sizeof(r), uarg, &usize);
+	if (ret)
+		return ret;
+	ret = ab_run_validate(&r);
+	if (ret)
+		return ret;
+	ret = ab_check_tail(uarg, usize, sizeof(r));
+	if (ret)
+		return ret;
+	if (r.bytes > (u64)totalram_pages() << PAGE_SHIFT)
+		return -E2BIG;
+
+	/* Fail before measuring, not after: the buffer is written once, at the end. */
+	needed = r.op == ALLOCBENCH_OP_BURST ? 2 * r.count : r.count;
+	usamples = u64_to_user_ptr(r.samples);
+	if (!access_ok(usamples, (size_t)needed * sizeof(u64)) ||
+	    clear_user(usamples, (size_t)needed * sizeof(u64)))
+		return -EFAULT;
+
+	a = &ab_allocators[r.allocator];
+	if (!ab_available(a))
+		return -EOPNOTSUPP;
+	if (r.gfp == ALLOCBENCH_GFP_ATOMIC && !(a->flags & ALLOCBENCH_ALLOC_ATOMIC_OK))
+		return -EOPNOTSUPP;
+
+	held = max3(r.batch, r.burst, 1U);
+	avail = max(si_mem_available(), 0L);
+	limit = (u64)avail * PAGE_SIZE / 2;
+	if (check_mul_overflow(r.bytes, (u64)held, &held_bytes) || held_bytes > limit)
+		return -ENOMEM;
+
+	s.buf = kvcalloc(needed, sizeof(u64), GFP_KERNEL);
+	s.objs = kvcalloc(held, sizeof(void *), GFP_KERNEL);
+	if (!s.buf || !s.objs) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+
+	if (mutex_lock_interruptible(&ab_run_mutex)) {
+		ret = -EINTR;
+		goto out_free;
+	}
+	s.a = a;
+	s.req.bytes = r.bytes;
+	s.req.gfp = ab_gfp_profiles[r.gfp] | __GFP_NOWARN;
+	s.req.order = get_order(r.bytes);
+	s.count = r.count;
+	s.batch = r.batch;
+	s.atomic = r.gfp == ALLOCBENCH_GFP_ATOMIC;
+	s.touch = r.flags & ALLOCBENCH_RUN_TOUCH;
+	s.cpu = raw_smp_processor_id();
+	t0 = ktime_get_ns();
+	ret = ab_series_run(&s, &r);
+	r.elapsed_ns = ktime_get_ns() - t0;
+	if (raw_smp_processor_id() != s.cpu)
+		s.migrated = true;
+	mutex_unlock(&ab_run_mutex);
+	if (ret)
+		goto out_free;
+
+	r.samples_written = s.nwritten;
+	r.failures = s.failures;
+	r.cpu = s.cpu;
+	r.out_flags = s.migrated ? ALLOCBENCH_OUT_MIGRATED : 0;
+	r.fallbacks = s.fallbacks;
+	/* Bursts copy both halves, gaps included (zero) when allocations failed. */
+	if (r.op != ALLOCBENCH_OP_BURST)
+		needed = s.nwritten;
+	if (copy_to_user(usamples, s.buf, (size_t)needed * sizeof(u64)) ||
+	    copy_to_user(uarg, &r, min_t(size_t, usize, sizeof(r))))
+		ret = -EFAULT;
+out_free:
+	kvfree(s.objs);
+	kvfree(s.buf);
+	return ret;
+}

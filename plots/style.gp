@@ -1,0 +1,92 @@
+# allocbench: the one shared chart style. Loaded by every chart script.
+#
+# One fixed colour and point type per allocator, the same on every chart,
+# so that kmalloc is the same blue in every slide of a review. Colours are
+# the Okabe-Ito colour-blind-safe set extended with Tableau tones, chosen
+# to stay distinct on white and when printed; families of allocators share
+# a hue family where that does not cost distinctness, and every allocator
+# also has its own point type, so the charts survive greyscale printing.
+# Point type 2 (X) is reserved for failure markers.
+#
+#   allocator          colour     point
+#   kmalloc            #0072B2    7  filled circle
+#   kzalloc            #56B4E9    6  open circle
+#   kmem_cache         #009E73    5  filled square
+#   kvmalloc           #CC79A7   13  filled diamond
+#   vmalloc            #D55E00    9  filled triangle
+#   vzalloc            #E69F00    8  open triangle
+#   vmalloc_huge       #8C564B   11  filled inverted triangle
+#   alloc_pages        #000000    4  open square
+#   get_free_pages     #7F7F7F   12  open diamond
+#   alloc_pages_exact  #B8A000   10  open inverted triangle
+#   vmap               #6A3D9A   15  filled pentagon
+#   (anything else)    #333333    1  plus
+
+ab_color(n) = \
+    n eq "kmalloc"           ? "#0072B2" : \
+    n eq "kzalloc"           ? "#56B4E9" : \
+    n eq "kmem_cache"        ? "#009E73" : \
+    n eq "kvmalloc"          ? "#CC79A7" : \
+    n eq "vmalloc"           ? "#D55E00" : \
+    n eq "vzalloc"           ? "#E69F00" : \
+    n eq "vmalloc_huge"      ? "#8C564B" : \
+    n eq "alloc_pages"       ? "#000000" : \
+    n eq "get_free_pages"    ? "#7F7F7F" : \
+    n eq "alloc_pages_exact" ? "#B8A000" : \
+    n eq "vmap"              ? "#6A3D9A" : "#333333"
+
+ab_pt(n) = \
+    n eq "kmalloc"           ?  7 : \
+    n eq "kzalloc"           ?  6 : \
+    n eq "kmem_cache"        ?  5 : \
+    n eq "kvmalloc"          ? 13 : \
+    n eq "vmalloc"           ?  9 : \
+    n eq "vzalloc"           ?  8 : \
+    n eq "vmalloc_huge"      ? 11 : \
+    n eq "alloc_pages"       ?  4 : \
+    n eq "get_free_pages"    ? 12 : \
+    n eq "alloc_pages_exact" ? 10 : \
+    n eq "vmap"              ? 15 : 1
+
+# Position of an allocator in the ABI order (0..10), 11 for unknown names:
+# used to give each allocator its own lane in the failure strip.
+AB_ORDER = "kmalloc kzalloc kmem_cache kvmalloc vmalloc vzalloc vmalloc_huge alloc_pages get_free_pages alloc_pages_exact vmap"
+ab_index(n) = sum [i=1:words(AB_ORDER)] (word(AB_ORDER, i) eq n ? i - 1 : 0) + \
+              (strstrt(" ".AB_ORDER." ", " ".n." ") ? 0 : words(AB_ORDER))
+AB_LANES = words(AB_ORDER) + 1
+
+AB_FAIL_PT = 2          # X
+AB_FAIL_COLOR = "#444444"
+AB_GUIDE_COLOR = "#8a8a8a"
+AB_FOOT_COLOR = "#505050"
+AB_WARN_COLOR = "#B00020"
+AB_BAND_ALPHA = 0.16
+
+# Strings as given: allocator names and kernel constants hold underscores.
+set termoption noenhanced
+
+# Terminals: 1200x700 for both; the SVG keeps text as text for slides.
+ab_terminal(fmt) = fmt eq "svg" ? "svg" : \
+    (strstrt(GPVAL_TERMINALS, " pngcairo ") ? "pngcairo" : "png")
+AB_FONT_SVG = "Helvetica,14"
+AB_FONT_PNG = "Sans,11"
+
+# Axes: log2 bytes on x with human labels, log10 ns on y with human labels.
+set logscale x 2
+set logscale y 10
+set format x ""
+set xtics out nomirror scale 1.2,0.6 ("1" 1, "8" 8, "64" 64, "512" 512, "4K" 4096, "32K" 32768, \
+    "256K" 262144, "2M" 2097152, "16M" 16777216, "128M" 134217728, "1G" 1073741824, \
+    "8G" 8589934592., "64G" 68719476736.)
+do for [i=0:36] { set xtics add ("" 2.0**i 1) }
+ab_ytic(e) = word("0.1ns 1ns 10ns 100ns 1µs 10µs 100µs 1ms 10ms 100ms 1s 10s 100s", e + 2)
+set ytics out nomirror scale 1.2,0.6 ("0.1ns" 0.1, "1ns" 1, "10ns" 10, "100ns" 100, "1µs" 1e3, "10µs" 1e4, \
+    "100µs" 1e5, "1ms" 1e6, "10ms" 1e7, "100ms" 1e8, "1s" 1e9, "10s" 1e10, "100s" 1e11)
+do for [e=-1:11] { do for [m=2:9] { set ytics add ("" m * 10.0**e 1) } }
+set xlabel "allocation size (bytes, log2 scale)"
+set ylabel "latency per operation (ns, log scale)"
+set grid xtics ytics lw 1 lc rgb "#e3e3e3" dt 1, lw 1 lc rgb "#e3e3e3"
+set border 3 lw 1.2 lc rgb "#333333"
+set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 0 \
+    box lc rgb "#d0d0d0" opaque
+set style fill transparent solid AB_BAND_ALPHA noborder

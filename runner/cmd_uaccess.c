@@ -1,0 +1,476 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * `allocbench uaccess`: dependent-load latency over user buffers backed by
+ * 4K pages, THP and hugetlb pages, written to uaccess.csv, with the TLB tax
+ * (4K / huge) per working set on stdout. Runs on whatever CPU the runner
+ * runs on: on the host that is real hardware even when the module itself
+ * can only be run in an emulated VM.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "csv.h"
+#include "sizes.h"
+#include "stats.h"
+#include "uaccess.h"
+
+#define UACCESS_SCHEMA_VERSION	1
+#define UACCESS_MAX_PASSES	101
+
+enum uaccess_layout { UL_PAGE, UL_LINE, UL_SEQ, UL_NR };
+static const char *const layout_names[UL_NR] = { "page", "line", "seq" };
+
+struct uaccess_opts {
+	const char *out_dir;
+	struct size_list sizes;
+	bool backings[UACCESS_NR_BACKINGS];
+	bool layouts[UL_NR];
+	unsigned int passes;
+	size_t min_steps;
+	uint64_t seed;
+	int cpu;
+	unsigned int mem_cap_percent;
+	bool quiet;
+};
+
+/* p50 of the page-layout chase per backing and size, for the TLB-tax table. */
+struct tax_cell {
+	double p50[UACCESS_NR_BACKINGS];
+	bool have[UACCESS_NR_BACKINGS];
+};
+
+static const char *const columns[] = {
+	"schema_version", "backing", "layout", "working_set_bytes", "status",
+	"passes", "steps_per_pass", "ns_per_access_p10", "ns_per_access_p50",
+	"ns_per_access_p90", "bytes_per_ns_p10", "bytes_per_ns_p50",
+	"bytes_per_ns_p90", "first_touch_ns_per_page", "huge_bytes",
+	"dtlb_misses_per_access", "reason",
+};
+#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: allocbench uaccess [options]\n"
+"\n"
+"Times dependent loads (p = *p) through the same pointer chains the module\n"
+"uses, over user memory mapped with 4K pages (MADV_NOHUGEPAGE), transparent\n"
+"huge pages (MADV_HUGEPAGE, confirmed through AnonHugePages in\n"
+"/proc/self/smaps) and hugetlb pages (MAP_HUGETLB, when reserved). The gap\n"
+"between them is the TLB and page-walk cost of the mapping.\n"
+"\n"
+"Layouts: page = one pointer per 4K page, pages in random order (a TLB miss\n"
+"per load once the set outgrows the TLB); line = every cache line of a page\n"
+"before the next page (mostly cache latency); seq = sequential read (bytes/ns).\n"
+"Each buffer's first touch (one write per 4K page after mmap) is timed too.\n"
+"\n"
+"options:\n"
+"  -o, --out DIR          write DIR/uaccess.csv (default: print the table only)\n"
+"  -s, --sizes LIST       working sets, e.g. 4K..1G x2 (default 4K..1G x4)\n"
+"  -b, --backings LIST    4k,thp,hugetlb (default all; hugetlb without reserved\n"
+"                         pages is recorded as unavailable)\n"
+"  -l, --layouts LIST     page,line,seq (default all)\n"
+"  -p, --passes N         timed passes per point, median reported (default 7)\n"
+"      --min-steps N      loads per pass at least (default 1048576)\n"
+"      --seed N           chain seed (default 1)\n"
+"      --cpu N            pin to CPU N, -1 for no pinning (default 0)\n"
+"      --mem-cap-percent N  skip working sets above N %% of MemAvailable (default 50)\n"
+"  -q, --quiet            no progress line, no table\n"
+"  -h, --help             this text\n"
+"\n"
+"exit codes: 0 ok, 1 a measurement or file error, 2 bad options\n");
+}
+
+static int parse_list(const char *arg, const char *const *names, size_t n,
+		      bool *chosen, const char *what)
+{
+	char *copy = strdup(arg), *save = NULL;
+	int rc = 0;
+
+	memset(chosen, 0, n * sizeof(*chosen));
+	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
+		size_t i;
+
+		for (i = 0; i < n && strcmp(tok, names[i]); i++)
+			;
+		if (i == n) {
+			fprintf(stderr, "allocbench uaccess: --%s: unknown value '%s'\n", what, tok);
+			rc = -1;
+			break;
+		}
+		chosen[i] = true;
+	}
+	free(copy);
+	return rc;
+}
+
+static int parse_uint(const char *arg, const char *opt, unsigned long long lo,
+		      unsigned long long hi, unsigned long long *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtoull(arg, &end, 0);
+	if (errno || *end || end == arg || *out < lo || *out > hi || arg[0] == '-') {
+		fprintf(stderr, "allocbench uaccess: %s: '%s' is not a number in %llu..%llu\n",
+			opt, arg, lo, hi);
+		return -1;
+	}
+	return 0;
+}
+
+static int parse_opts(int argc, char **argv, struct uaccess_opts *o)
+{
+	static const struct option longopts[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "sizes", required_argument, NULL, 's' },
+		{ "backings", required_argument, NULL, 'b' },
+		{ "layouts", required_argument, NULL, 'l' },
+		{ "passes", required_argument, NULL, 'p' },
+		{ "min-steps", required_argument, NULL, 'M' },
+		{ "seed", required_argument, NULL, 'S' },
+		{ "cpu", required_argument, NULL, 'C' },
+		{ "mem-cap-percent", required_argument, NULL, 'm' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *backing_names[UACCESS_NR_BACKINGS];
+	const char *sizes = "4K..1G x4";
+	unsigned long long v;
+	char err[256];
+	int c;
+
+	for (int i = 0; i < UACCESS_NR_BACKINGS; i++)
+		backing_names[i] = uaccess_backing_name((enum uaccess_backing)i);
+	memset(o, 0, sizeof(*o));
+	for (int i = 0; i < UACCESS_NR_BACKINGS; i++)
+		o->backings[i] = true;
+	for (int i = 0; i < UL_NR; i++)
+		o->layouts[i] = true;
+	o->passes = 7;
+	o->min_steps = 1U << 20;
+	o->seed = 1;
+	o->mem_cap_percent = 50;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:s:b:l:p:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->out_dir = optarg;
+			break;
+		case 's':
+			sizes = optarg;
+			break;
+		case 'b':
+			if (parse_list(optarg, backing_names, UACCESS_NR_BACKINGS, o->backings, "backings"))
+				return -1;
+			break;
+		case 'l':
+			if (parse_list(optarg, layout_names, UL_NR, o->layouts, "layouts"))
+				return -1;
+			break;
+		case 'p':
+			if (parse_uint(optarg, "--passes", 1, UACCESS_MAX_PASSES, &v))
+				return -1;
+			o->passes = (unsigned int)v;
+			break;
+		case 'M':
+			if (parse_uint(optarg, "--min-steps", 1, 1ULL << 32, &v))
+				return -1;
+			o->min_steps = (size_t)v;
+			break;
+		case 'S':
+			if (parse_uint(optarg, "--seed", 0, UINT64_MAX, &v))
+				return -1;
+			o->seed = v;
+			break;
+		case 'C':
+			if (!strcmp(optarg, "-1")) {
+				o->cpu = -1;
+				break;
+			}
+			if (parse_uint(optarg, "--cpu", 0, CPU_SETSIZE - 1, &v))
+				return -1;
+			o->cpu = (int)v;
+			break;
+		case 'm':
+			if (parse_uint(optarg, "--mem-cap-percent", 1, 90, &v))
+				return -1;
+			o->mem_cap_percent = (unsigned int)v;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(EXIT_OK);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind < argc) {
+		fprintf(stderr, "allocbench uaccess: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (size_list_parse(sizes, &o->sizes, err, sizeof(err))) {
+		fprintf(stderr, "allocbench uaccess: --sizes: %s\n", err);
+		return -1;
+	}
+	return 0;
+}
+
+static uint64_t mem_available_bytes(void)
+{
+	FILE *f = fopen("/proc/meminfo", "r");
+	char line[256];
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return (uint64_t)kb * 1024;
+}
+
+static void *contiguous_page(void *ctx, size_t i)
+{
+	return (char *)ctx + i * 4096;
+}
+
+/* One CSV row; NaN cells are written empty. */
+static int write_row(struct csv_writer *w, enum uaccess_backing bk, const char *layout,
+		     uint64_t ws, const char *status, unsigned int passes, size_t steps,
+		     const struct stats *ns, const struct stats *bw, double touch,
+		     double huge_bytes, double dtlb, const char *reason)
+{
+	int rc = 0;
+
+	rc |= csv_u64(w, UACCESS_SCHEMA_VERSION);
+	rc |= csv_str(w, uaccess_backing_name(bk));
+	rc |= csv_str(w, layout);
+	rc |= csv_u64(w, ws);
+	rc |= csv_str(w, status);
+	rc |= passes ? csv_u64(w, passes) : csv_empty(w);
+	rc |= steps ? csv_u64(w, steps) : csv_empty(w);
+	if (ns) {
+		rc |= csv_double(w, ns->p10);
+		rc |= csv_double(w, ns->p50);
+		rc |= csv_double(w, ns->p90);
+	} else {
+		rc |= csv_empty(w) | csv_empty(w) | csv_empty(w);
+	}
+	if (bw) {
+		rc |= csv_double(w, bw->p10);
+		rc |= csv_double(w, bw->p50);
+		rc |= csv_double(w, bw->p90);
+	} else {
+		rc |= csv_empty(w) | csv_empty(w) | csv_empty(w);
+	}
+	rc |= touch >= 0 ? csv_double(w, touch) : csv_empty(w);
+	rc |= huge_bytes >= 0 ? csv_u64(w, (uint64_t)huge_bytes) : csv_empty(w);
+	rc |= dtlb >= 0 ? csv_double(w, dtlb) : csv_empty(w);
+	rc |= csv_str(w, reason ? reason : "");
+	rc |= csv_end_row(w);
+	return rc;
+}
+
+/* Measures every layout on one buffer; returns 0 or -1 on a file error. */
+static int measure_buffer(const struct uaccess_opts *o, struct csv_writer *w,
+			  enum uaccess_backing bk, uint64_t ws, struct tax_cell *tax)
+{
+	struct uaccess_buffer b;
+	char reason[256] = "";
+	double samples[UACCESS_MAX_PASSES];
+	int rc = 0;
+
+	if (uaccess_map(&b, bk, ws, reason, sizeof(reason))) {
+		for (int l = 0; l < UL_NR && !rc; l++)
+			if (o->layouts[l])
+				rc = write_row(w, bk, layout_names[l], ws, "unavailable", 0, 0,
+					       NULL, NULL, -1, -1, -1, reason);
+		return rc;
+	}
+	/* The mapping the kernel actually gave us, not the one we asked for. */
+	bool huge_confirmed = bk == UACCESS_4K ? b.huge_bytes == 0 : b.huge_bytes >= b.bytes;
+	const char *status = huge_confirmed ? "ok" : "mismatch";
+
+	if (!huge_confirmed)
+		snprintf(reason, sizeof(reason), "%zu of %zu bytes huge-mapped",
+			 b.huge_bytes, b.bytes);
+
+	for (int l = UL_PAGE; l <= UL_LINE && !rc; l++) {
+		enum chain_layout cl = l == UL_PAGE ? CHAIN_PAGE : CHAIN_LINE;
+		size_t npages = b.bytes / 4096;
+		uint32_t *scratch;
+		struct chain chain;
+		struct stats st;
+		double dtlb = -1;
+		char dtlb_reason[160] = "";
+
+		if (!o->layouts[l])
+			continue;
+		scratch = malloc(chain_scratch_words(cl, npages, 4096, 64) * sizeof(uint32_t));
+		if (!scratch || chain_build(&chain, cl, npages, 4096, 64, contiguous_page,
+					    b.base, o->seed, scratch) ||
+		    !chain_is_single_cycle(&chain)) {
+			free(scratch);
+			fprintf(stderr, "allocbench uaccess: chain self-check failed at %s %s %llu\n",
+				uaccess_backing_name(bk), layout_names[l], (unsigned long long)ws);
+			uaccess_unmap(&b);
+			return -1;
+		}
+		free(scratch);
+		size_t steps = ((o->min_steps + chain.elements - 1) / chain.elements) * chain.elements;
+
+		uaccess_chase(&chain, o->passes, o->min_steps, samples);
+		stats_compute(samples, o->passes, &st);
+		if (uaccess_dtlb_misses(&chain, steps, &dtlb, dtlb_reason, sizeof(dtlb_reason)))
+			dtlb = -1;
+		char row_reason[512];
+
+		snprintf(row_reason, sizeof(row_reason), "%s%s%s", reason,
+			 reason[0] && dtlb_reason[0] ? "; " : "",
+			 dtlb < 0 ? dtlb_reason : "");
+		rc = write_row(w, bk, layout_names[l], ws, status, o->passes, steps, &st, NULL,
+			       -1, (double)b.huge_bytes, dtlb, row_reason);
+		if (l == UL_PAGE && huge_confirmed) {
+			tax->p50[bk] = st.p50;
+			tax->have[bk] = true;
+		}
+	}
+	if (o->layouts[UL_SEQ] && !rc) {
+		struct stats st;
+
+		uaccess_seq_read(&b, o->passes, samples);
+		stats_compute(samples, o->passes, &st);
+		rc = write_row(w, bk, "seq", ws, status, o->passes, 0, NULL, &st, -1,
+			       (double)b.huge_bytes, -1, reason);
+	}
+	if (!rc)
+		rc = write_row(w, bk, "first_touch", ws, status, 1, 0, NULL, NULL,
+			       b.first_touch_ns_per_page, (double)b.huge_bytes, -1, reason);
+	uaccess_unmap(&b);
+	return rc;
+}
+
+static void print_tax(const struct uaccess_opts *o, const struct tax_cell *tax)
+{
+	char sz[32];
+
+	printf("\nTLB tax in user space (page layout, median ns per access; ratio = 4k / huge)\n");
+	printf("%-10s %10s %10s %8s %10s %8s\n", "set", "4k", "thp", "4k/thp", "hugetlb", "4k/htlb");
+	for (size_t i = 0; i < o->sizes.n; i++) {
+		const struct tax_cell *t = &tax[i];
+		char c4[16] = "-", ct[16] = "-", rt[16] = "-", ch[16] = "-", rh[16] = "-";
+
+		if (t->have[UACCESS_4K])
+			snprintf(c4, sizeof(c4), "%.1f", t->p50[UACCESS_4K]);
+		if (t->have[UACCESS_THP]) {
+			snprintf(ct, sizeof(ct), "%.1f", t->p50[UACCESS_THP]);
+			if (t->have[UACCESS_4K])
+				snprintf(rt, sizeof(rt), "%.2fx", t->p50[UACCESS_4K] / t->p50[UACCESS_THP]);
+		}
+		if (t->have[UACCESS_HUGETLB]) {
+			snprintf(ch, sizeof(ch), "%.1f", t->p50[UACCESS_HUGETLB]);
+			if (t->have[UACCESS_4K])
+				snprintf(rh, sizeof(rh), "%.2fx", t->p50[UACCESS_4K] / t->p50[UACCESS_HUGETLB]);
+		}
+		printf("%-10s %10s %10s %8s %10s %8s\n", size_format(o->sizes.v[i], sz, sizeof(sz)),
+		       c4, ct, rt, ch, rh);
+	}
+}
+
+int cmd_uaccess(int argc, char **argv)
+{
+	struct uaccess_opts o;
+	struct csv_writer *w;
+	struct tax_cell *tax;
+	char path[4096];
+	int rc = 0;
+
+	if (parse_opts(argc, argv, &o))
+		return EXIT_USAGE;
+	if (o.cpu >= 0) {
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(o.cpu, &set);
+		if (sched_setaffinity(0, sizeof(set), &set)) {
+			fprintf(stderr, "allocbench uaccess: --cpu %d: %s\n", o.cpu, strerror(errno));
+			size_list_free(&o.sizes);
+			return EXIT_USAGE;
+		}
+	}
+	snprintf(path, sizeof(path), "%s/uaccess.csv", o.out_dir ? o.out_dir : "/tmp");
+	if (!o.out_dir)	/* table only: the CSV goes nowhere lasting */
+		snprintf(path, sizeof(path), "/tmp/allocbench-uaccess-%d.csv", (int)getpid());
+	w = csv_create(path, columns, NCOLUMNS);
+	tax = calloc(o.sizes.n, sizeof(*tax));
+	if (!w || !tax) {
+		fprintf(stderr, "allocbench uaccess: cannot write %s: %s\n", path, strerror(errno));
+		if (w)
+			csv_abort(w);
+		free(tax);
+		size_list_free(&o.sizes);
+		return EXIT_FAILURE_RUN;
+	}
+
+	uint64_t cap = mem_available_bytes() / 100 * o.mem_cap_percent;
+	bool tty = !o.quiet && isatty(STDERR_FILENO);
+	size_t k = 0, total = o.sizes.n * UACCESS_NR_BACKINGS;
+
+	for (size_t i = 0; i < o.sizes.n && !rc; i++) {
+		for (int bk = 0; bk < UACCESS_NR_BACKINGS && !rc; bk++) {
+			uint64_t ws = o.sizes.v[i];
+			char sz[32];
+
+			k++;
+			if (!o.backings[bk])
+				continue;
+			if (tty)
+				fprintf(stderr, "\r\033[K[%zu/%zu] uaccess %s %s", k, total,
+					uaccess_backing_name(bk), size_format(ws, sz, sizeof(sz)));
+			if (ws > cap) {
+				char reason[128];
+
+				snprintf(reason, sizeof(reason),
+					 "skipped: above %u%% of MemAvailable", o.mem_cap_percent);
+				for (int l = 0; l < UL_NR && !rc; l++)
+					if (o.layouts[l])
+						rc = write_row(w, bk, layout_names[l], ws, "skipped", 0,
+							       0, NULL, NULL, -1, -1, -1, reason);
+				continue;
+			}
+			rc = measure_buffer(&o, w, bk, ws, &tax[i]);
+		}
+	}
+	if (tty)
+		fprintf(stderr, "\r\033[K");
+	if (rc) {
+		csv_abort(w);
+		fprintf(stderr, "allocbench uaccess: writing %s failed\n", path);
+	} else if (csv_commit(w)) {
+		fprintf(stderr, "allocbench uaccess: cannot commit %s: %s\n", path, strerror(errno));
+		rc = -1;
+	}
+	if (!o.out_dir)
+		unlink(path);
+	if (!rc && !o.quiet)
+		print_tax(&o, tax);
+	if (!rc && !o.quiet && o.out_dir)
+		printf("wrote %s\n", path);
+	free(tax);
+	size_list_free(&o.sizes);
+	return rc ? EXIT_FAILURE_RUN : EXIT_OK;
+}

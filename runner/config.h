@@ -1,0 +1,71 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Run configurations (configs/README.md): libinih, every key checked, FILE:LINE errors. */
+#ifndef ALLOCBENCH_CONFIG_H
+#define ALLOCBENCH_CONFIG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "experiment.h"
+
+#define CFG_ERR_LEN	1024
+
+/* Limits of [run] values (validation, not policy). */
+#define CFG_MAX_ITERATIONS	(16U << 20)
+#define CFG_MAX_REPEAT		1000U
+#define CFG_MAX_CPU		4095U
+#define CFG_MAX_BUDGET_MS	3600000U
+#define CFG_MIN_MEMORY		(64ULL << 20)
+
+struct run_config {
+	char name[128];
+	unsigned cpu;
+	uint64_t seed;
+	unsigned repeat;
+	unsigned warmup;
+	unsigned iterations;
+	unsigned min_samples;
+	unsigned time_budget_ms;
+	unsigned batch;
+	unsigned batch_below_ns;
+	char cmdline[1024];
+	uint64_t memory;
+	unsigned mem_cap_percent;
+	int line;			/* line of [run], 0 if absent */
+	int line_iterations, line_min_samples;
+};
+
+struct section {
+	const struct experiment_kind *kind;
+	int kind_idx;			/* index in experiment_kinds[] */
+	char label[64];			/* "" for [latency] */
+	char title[96];			/* "latency" or "latency atomic", as in the file */
+	int line;			/* line of the header */
+	void *priv;			/* the kind's parsed keys */
+};
+
+struct config {
+	char path[4096];
+	struct run_config run;
+	struct section *sec;
+	size_t nsec;
+};
+
+/*
+ * Reads and validates a config. 0, or -1 with "FILE:LINE: message" in err
+ * (cfg is then freed). Nothing is measured before this succeeds.
+ */
+int config_load(const char *path, struct config *cfg, char *err, size_t errlen);
+void config_free(struct config *cfg);
+
+/*
+ * The value of a [run] key as text: memory as MiB with a suffix ("1024M", what qemu -m takes),
+ * cmdline verbatim, numbers in decimal.
+ * 0, or -1 if the key does not exist.
+ */
+int config_get(const struct config *cfg, const char *key, char *buf, size_t len);
+
+/* Keys of [run], for --help. */
+extern const char *const config_run_keys[];
+
+#endif

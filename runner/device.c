@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "device.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/sysinfo.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "util.h"
+
+int device_open(struct device *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->fd = -1;
+	d->fd = open(ALLOCBENCH_DEVICE, O_RDWR | O_CLOEXEC);
+	if (d->fd < 0) {
+		int e = errno;
+
+		switch (e) {
+		case ENOENT:
+			ab_err("%s does not exist: the allocbench module is not loaded.\n"
+			       "  Load it:  sudo allocbench load bench-module/allocbench.ko\n"
+			       "  or run `make bench`, which builds it and falls back to a VM when this kernel cannot load it.",
+			       ALLOCBENCH_DEVICE);
+			break;
+		case EACCES:
+		case EPERM:
+			ab_err("%s: permission denied: the device is mode 0600, run allocbench as root (sudo).",
+			       ALLOCBENCH_DEVICE);
+			break;
+		case ENXIO:
+		case ENODEV:
+			ab_err("%s exists but no driver answers: the module was unloaded; load it again "
+			       "(sudo allocbench load bench-module/allocbench.ko).", ALLOCBENCH_DEVICE);
+			break;
+		default:
+			ab_err("cannot open %s: %s", ALLOCBENCH_DEVICE, strerror(e));
+			break;
+		}
+		return EXIT_NO_MODULE;
+	}
+	memset(&d->info, 0, sizeof(d->info));
+	d->info.size = sizeof(d->info);
+	if (ioctl(d->fd, ALLOCBENCH_IOC_INFO, &d->info)) {
+		int e = errno;
+
+		if (e == ENOTTY || e == EINVAL || e == E2BIG)
+			ab_err("%s does not answer INFO (%s): the loaded module speaks another ABI than "
+			       "this runner (ABI %d). Rebuild both from the same tree and reload the module.",
+			       ALLOCBENCH_DEVICE, strerror(e), ALLOCBENCH_ABI_VERSION);
+		else
+			ab_err("INFO on %s failed: %s", ALLOCBENCH_DEVICE, strerror(e));
+		device_close(d);
+		return EXIT_NO_MODULE;
+	}
+	if (d->info.abi_version != ALLOCBENCH_ABI_VERSION) {
+		ab_err("module ABI %u, runner ABI %d: rebuild the runner and the module from the same tree, "
+		       "then reload (sudo allocbench unload; sudo allocbench load bench-module/allocbench.ko).",
+		       d->info.abi_version, ALLOCBENCH_ABI_VERSION);
+		device_close(d);
+		return EXIT_NO_MODULE;
+	}
+	d->info.module_version[ALLOCBENCH_VERSION_LEN - 1] = '\0';
+	for (unsigned i = 0; i < ALLOCBENCH_NR_ALLOCATORS; i++) {
+		struct allocbench_allocator_info *a = &d->alloc[i];
+
+		memset(a, 0, sizeof(*a));
+		a->size = sizeof(*a);
+		a->id = i;
+		if (ioctl(d->fd, ALLOCBENCH_IOC_ALLOCATOR, a) == 0) {
+			a->name[ALLOCBENCH_NAME_LEN - 1] = '\0';
+			d->alloc_known[i] = 1;
+		}
+	}
+	return 0;
+}
+
+void device_close(struct device *d)
+{
+	if (d->fd >= 0)
+		close(d->fd);
+	d->fd = -1;
+}
+
+int device_run(struct device *d, struct allocbench_run *req)
+{
+	req->size = sizeof(*req);
+	if (ioctl(d->fd, ALLOCBENCH_IOC_RUN, req))
+		return -errno;
+	return 0;
+}
+
+int device_has_allocator(const struct device *d, unsigned id)
+{
+	return id < 64 && (d->info.allocators >> id) & 1;
+}

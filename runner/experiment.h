@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Experiment kinds: one per config section type ([latency], later [probe],
+ * [frag], [access]). Adding a kind is one file that defines a
+ * struct experiment_kind and one line in experiment_kinds[] (config.c).
+ */
+#ifndef ALLOCBENCH_EXPERIMENT_H
+#define ALLOCBENCH_EXPERIMENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <zlib.h>
+
+struct config;
+struct section;
+struct plan;
+struct point;
+struct device;
+
+#define EXP_MAX_KINDS	8
+
+/* What a run hands every kind: read-mostly, one per `allocbench run`. */
+struct run_ctx {
+	const struct config *cfg;
+	struct device *dev;
+	const char *dir;		/* output directory */
+	gzFile samples;		/* samples.csv.gz.tmp, shared by all kinds; NULL if none */
+	uint64_t samples_rows;
+	void *state[EXP_MAX_KINDS];	/* per kind, indexed like experiment_kinds[] */
+	int verbose;
+};
+
+struct experiment_kind {
+	const char *name;		/* section name: [name] or [name LABEL] */
+	const char *summary;		/* one line for --help */
+	const char *csv_name;		/* file it writes in the run directory */
+
+	/* Config: a new section with its defaults; freed with section_free. */
+	void *(*section_new)(void);
+	void (*section_free)(void *priv);
+	/*
+	 * One key = value. 0: ok; -1: bad value (message in err, without
+	 * file:line); 1: unknown key.
+	 */
+	int (*parse_key)(void *priv, const char *key, const char *value, int line,
+			 char *err, size_t errlen);
+	/*
+	 * Validates a complete section once the whole file is read (earlier
+	 * sections of the config are complete). On error fills err and *line
+	 * (preset to the section header's line) and returns -1.
+	 */
+	int (*finish)(const struct config *cfg, const struct section *sec,
+		      char *err, size_t errlen, int *line);
+
+	/* Plan: appends this section's points for one repeat. 0 or -1 (ENOMEM). */
+	int (*plan)(const struct config *cfg, const struct section *sec, struct plan *p);
+
+	/* Run: set up state (ctx->state[idx]), measure one point, write the CSV. */
+	int (*run_begin)(struct run_ctx *ctx, int idx, const struct plan *p);
+	/* 0: done (whatever the row's status); -1: stop the run (ab_stop or fatal error, reported). */
+	int (*run_point)(struct run_ctx *ctx, int idx, const struct point *pt);
+	/* commit != 0: write the CSV (tmp + rename); else discard. Frees state. 0 or -1. */
+	int (*run_end)(struct run_ctx *ctx, int idx, int commit);
+};
+
+/* NULL-terminated, in the order their CSVs are described in --help. */
+extern const struct experiment_kind *const experiment_kinds[];
+extern const struct experiment_kind exp_latency;
+
+#endif

@@ -1,0 +1,354 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "meta.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+#include <zlib.h>
+
+#include "config.h"
+#include "csv.h"
+#include "device.h"
+#include "names.h"
+#include "sizes.h"
+
+int meta_set(struct meta *m, const char *key, const char *fmt, ...)
+{
+	char *v;
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&v, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return -1;
+	for (char *p = v; *p; p++)	/* one value, one line */
+		if (*p == '\n' || *p == '\r')
+			*p = ' ';
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->kv[i].key, key)) {
+			free(m->kv[i].value);
+			m->kv[i].value = v;
+			return 0;
+		}
+	if (m->n == m->cap) {
+		size_t nc = m->cap ? m->cap * 2 : 64;
+		struct meta_kv *nk = realloc(m->kv, nc * sizeof(*nk));
+
+		if (!nk) {
+			free(v);
+			return -1;
+		}
+		m->kv = nk;
+		m->cap = nc;
+	}
+	m->kv[m->n].key = strdup(key);
+	m->kv[m->n].value = v;
+	if (!m->kv[m->n].key) {
+		free(v);
+		return -1;
+	}
+	m->n++;
+	return 0;
+}
+
+const char *meta_get(const struct meta *m, const char *key)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->kv[i].key, key))
+			return m->kv[i].value;
+	return NULL;
+}
+
+void meta_free(struct meta *m)
+{
+	for (size_t i = 0; i < m->n; i++) {
+		free(m->kv[i].key);
+		free(m->kv[i].value);
+	}
+	free(m->kv);
+	memset(m, 0, sizeof(*m));
+}
+
+void meta_utc_now(char *buf, size_t len)
+{
+	time_t t = time(NULL);
+	struct tm tm;
+
+	gmtime_r(&t, &tm);
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+/* A one-line file as a fact, or "unavailable: <path>: <reason>". */
+static void set_file(struct meta *m, const char *key, const char *path)
+{
+	char buf[1024];
+	int rc = read_line(path, buf, sizeof(buf));
+
+	if (rc)
+		meta_set(m, key, "unavailable: %s: %s", path, strerror(-rc));
+	else
+		meta_set(m, key, "%s", buf);
+}
+
+/* "always [madvise] never" -> "madvise" */
+static void set_selected(struct meta *m, const char *key, const char *path)
+{
+	char buf[512], *a, *b;
+	int rc = read_line(path, buf, sizeof(buf));
+
+	if (rc) {
+		meta_set(m, key, "unavailable: %s: %s", path, strerror(-rc));
+		return;
+	}
+	a = strchr(buf, '[');
+	b = a ? strchr(a, ']') : NULL;
+	if (a && b) {
+		*b = '\0';
+		meta_set(m, key, "%s", a + 1);
+	} else {
+		meta_set(m, key, "%s", buf);
+	}
+}
+
+static void set_cpu_model(struct meta *m)
+{
+	FILE *f = fopen("/proc/cpuinfo", "re");
+	char line[512];
+
+	if (!f) {
+		meta_set(m, "cpu_model", "unavailable: /proc/cpuinfo: %s", strerror(errno));
+		return;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		char *c = strchr(line, ':');
+
+		if (c && (!strncmp(line, "model name", 10) || !strncmp(line, "Processor", 9) ||
+			  !strncmp(line, "cpu model", 9))) {
+			char *v = c + 1, *e;
+
+			while (*v == ' ' || *v == '\t')
+				v++;
+			e = v + strlen(v);
+			while (e > v && isspace((unsigned char)e[-1]))
+				*--e = '\0';
+			meta_set(m, "cpu_model", "%s", v);
+			fclose(f);
+			return;
+		}
+	}
+	fclose(f);
+	meta_set(m, "cpu_model", "unavailable: no model name in /proc/cpuinfo");
+}
+
+/* CONFIG_KASAN from /proc/config.gz or /boot/config-R: "yes", "no" or "unknown". */
+static void set_kasan(struct meta *m, const char *release)
+{
+	char path[512], line[512];
+	const char *res = NULL;
+	gzFile gz = gzopen("/proc/config.gz", "rb");
+
+	if (!gz) {
+		snprintf(path, sizeof(path), "/boot/config-%s", release);
+		gz = gzopen(path, "rb");	/* reads plain files too */
+	}
+	if (!gz) {
+		meta_set(m, "kasan", "unknown");
+		return;
+	}
+	while (gzgets(gz, line, sizeof(line))) {
+		if (!strncmp(line, "CONFIG_KASAN=y", 14)) {
+			res = "yes";
+			break;
+		}
+		if (!strncmp(line, "# CONFIG_KASAN is not set", 25)) {
+			res = "no";
+			break;
+		}
+	}
+	gzclose(gz);
+	meta_set(m, "kasan", "%s", res ? res : "no");
+}
+
+/* slub_debug from the kernel command line: its value, "on" when bare, else "off". */
+static void set_slub_debug(struct meta *m, const char *cmdline)
+{
+	const char *p = cmdline;
+
+	while ((p = strstr(p, "slub_debug")) != NULL) {
+		if (p == cmdline || p[-1] == ' ') {
+			p += 10;
+			if (*p == '=') {
+				size_t n = strcspn(p + 1, " ");
+
+				meta_set(m, "slub_debug", "%.*s", (int)n, p + 1);
+			} else {
+				meta_set(m, "slub_debug", "on");
+			}
+			return;
+		}
+		p += 10;
+	}
+	meta_set(m, "slub_debug", "off");
+}
+
+static void set_preemption(struct meta *m, const char *version)
+{
+	char buf[256];
+	int rc;
+
+	if (strstr(version, "PREEMPT_RT"))
+		meta_set(m, "preemption", "PREEMPT_RT");
+	else if (strstr(version, "PREEMPT_DYNAMIC"))
+		meta_set(m, "preemption", "PREEMPT_DYNAMIC");
+	else if (strstr(version, "PREEMPT"))
+		meta_set(m, "preemption", "PREEMPT");
+	else
+		meta_set(m, "preemption", "none or voluntary (no PREEMPT in uname -v)");
+	rc = read_line("/sys/kernel/debug/sched/preempt", buf, sizeof(buf));
+	if (rc) {
+		meta_set(m, "preempt_mode", "unavailable: /sys/kernel/debug/sched/preempt: %s",
+			 strerror(-rc));
+	} else {
+		char *a = strchr(buf, '('), *b = a ? strchr(a, ')') : NULL;
+
+		if (a && b) {
+			*b = '\0';
+			meta_set(m, "preempt_mode", "%s", a + 1);
+		} else {
+			meta_set(m, "preempt_mode", "%s", buf);
+		}
+	}
+}
+
+void meta_collect(struct meta *m, const struct device *dev, const struct config *cfg)
+{
+	const struct allocbench_info *in = dev ? &dev->info : NULL;
+	struct utsname u;
+	char path[256], buf[4096], h[32];
+	long pagesz = sysconf(_SC_PAGESIZE);
+	uint64_t avail = mem_available_bytes();
+	int rc;
+
+	meta_set(m, "schema_version", "1");
+	meta_set(m, "run_name", "%s", cfg->run.name);
+	meta_set(m, "config_file", "%s", cfg->path);
+	meta_utc_now(buf, sizeof(buf));
+	meta_set(m, "started_utc", "%s", buf);
+	meta_set(m, "finished_utc", "unavailable: run not finished");
+	if (uname(&u) == 0) {
+		meta_set(m, "hostname", "%s", u.nodename);
+		meta_set(m, "kernel_release", "%s", u.release);
+		meta_set(m, "kernel_version", "%s", u.version);
+		meta_set(m, "machine", "%s", u.machine);
+	} else {
+		meta_set(m, "hostname", "unavailable: uname: %s", strerror(errno));
+		meta_set(m, "kernel_release", "unavailable: uname: %s", strerror(errno));
+		meta_set(m, "kernel_version", "unavailable: uname: %s", strerror(errno));
+		memset(&u, 0, sizeof(u));
+	}
+	rc = read_line("/proc/cmdline", buf, sizeof(buf));
+	if (rc == 0) {
+		meta_set(m, "cmdline", "%s", buf);
+		set_slub_debug(m, buf);
+	} else {
+		meta_set(m, "cmdline", "unavailable: /proc/cmdline: %s", strerror(-rc));
+		meta_set(m, "slub_debug", "unknown");
+	}
+	set_cpu_model(m);
+	meta_set(m, "cpu_count", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	if (in) {
+		int tsc = in->timer_kind == ALLOCBENCH_TIMER_TSC;
+
+		if (tsc)
+			meta_set(m, "tsc_khz", "%" PRIu64, (uint64_t)(in->timer_hz / 1000));
+		else
+			meta_set(m, "tsc_khz", "unavailable: timer is %s, not the TSC",
+				 timer_kind_name(in->timer_kind) ? timer_kind_name(in->timer_kind) : "unknown");
+		meta_set(m, "timer_kind", "%s", timer_kind_name(in->timer_kind) ?
+			 timer_kind_name(in->timer_kind) : "unknown");
+		meta_set(m, "timer_hz", "%" PRIu64, (uint64_t)in->timer_hz);
+		meta_set(m, "timer_overhead_ticks", "%" PRIu64, (uint64_t)in->timer_overhead_ticks);
+		meta_set(m, "timer_overhead_subtracted", "yes");
+	}
+	set_file(m, "clocksource", "/sys/devices/system/clocksource/clocksource0/current_clocksource");
+	set_selected(m, "thp", "/sys/kernel/mm/transparent_hugepage/enabled");
+	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/cpufreq/scaling_governor", cfg->run.cpu);
+	set_file(m, "cpufreq_governor", path);
+	set_preemption(m, u.version);
+	if (in) {
+		meta_set(m, "init_on_alloc", "%u", in->init_on_alloc);
+		meta_set(m, "init_on_free", "%u", in->init_on_free);
+	}
+	set_kasan(m, u.release);
+	meta_set(m, "page_size", "%ld", in ? (long)in->page_size : pagesz);
+	if (in) {
+		meta_set(m, "max_order", "%u", in->max_order);
+		meta_set(m, "max_order_const", "%u", in->max_order_const);
+		meta_set(m, "max_order_kind", "%s", max_order_kind_name(in->max_order_kind) ?
+			 max_order_kind_name(in->max_order_kind) : "unknown");
+		meta_set(m, "page_alloc_costly_order", "%u", in->page_alloc_costly_order);
+		meta_set(m, "kmalloc_max_size", "%" PRIu64, (uint64_t)in->kmalloc_max_size);
+		meta_set(m, "kmalloc_max_cache_size", "%" PRIu64, (uint64_t)in->kmalloc_max_cache_size);
+		meta_set(m, "pmd_size", "%" PRIu64, (uint64_t)in->pmd_size);
+		meta_set(m, "vmalloc_total", "%" PRIu64, (uint64_t)in->vmalloc_total);
+		meta_set(m, "totalram_bytes", "%" PRIu64, (uint64_t)in->totalram_bytes);
+		meta_set(m, "module_version", "%s", in->module_version);
+		meta_set(m, "abi_version", "%u", in->abi_version);
+		{
+			size_t o = 0;
+
+			buf[0] = '\0';
+			for (unsigned i = 0; i < ALLOCBENCH_NR_ALLOCATORS; i++)
+				if (device_has_allocator(dev, i))
+					o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
+							      o ? " " : "", allocator_name(i));
+			meta_set(m, "allocators_available", "%s", buf);
+		}
+	}
+	if (avail)
+		meta_set(m, "mem_available_bytes", "%" PRIu64, avail);
+	else
+		meta_set(m, "mem_available_bytes", "unavailable: no MemAvailable in /proc/meminfo");
+	meta_set(m, "runner_version", "%s", ALLOCBENCH_VERSION);
+	meta_set(m, "cpu_pinned", "%u", cfg->run.cpu);
+	meta_set(m, "seed", "%" PRIu64, cfg->run.seed);
+	meta_set(m, "repeat", "%u", cfg->run.repeat);
+	meta_set(m, "warmup", "%u", cfg->run.warmup);
+	meta_set(m, "iterations", "%u", cfg->run.iterations);
+	meta_set(m, "min_samples", "%u", cfg->run.min_samples);
+	meta_set(m, "time_budget_ms", "%u", cfg->run.time_budget_ms);
+	meta_set(m, "batch", "%u", cfg->run.batch);
+	meta_set(m, "batch_below_ns", "%u", cfg->run.batch_below_ns);
+	meta_set(m, "mem_cap_percent", "%u", cfg->run.mem_cap_percent);
+	meta_set(m, "config_cmdline", "%s", cfg->run.cmdline);
+	meta_set(m, "config_memory", "%s", size_format(cfg->run.memory, h, sizeof(h)));
+}
+
+int meta_write(const struct meta *m, const char *path)
+{
+	static const char *const cols[] = { "key", "value" };
+	struct csv_writer *w = csv_create(path, cols, 2);
+	int rc = 0;
+
+	if (!w)
+		return -1;
+	for (size_t i = 0; i < m->n && !rc; i++)
+		rc = csv_str(w, m->kv[i].key) || csv_str(w, m->kv[i].value) || csv_end_row(w);
+	if (rc) {
+		int e = errno;
+
+		csv_abort(w);
+		errno = e;
+		return -1;
+	}
+	return csv_commit(w);
+}

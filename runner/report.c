@@ -1,0 +1,904 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Reading a run back from its CSV files, the shared formatting helpers and
+ * report.md. See report.h for the columns and keys read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <locale.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "report.h"
+
+static const char *const known_allocators[] = {
+	"kmalloc", "kzalloc", "kmem_cache", "kvmalloc", "vmalloc", "vzalloc",
+	"vmalloc_huge", "alloc_pages", "get_free_pages", "alloc_pages_exact", "vmap",
+};
+#define NR_KNOWN (sizeof(known_allocators) / sizeof(known_allocators[0]))
+
+/* Order of ops in reports and charts. */
+static const char *const op_order[] = { "alloc", "free", "pair", "burst_alloc", "burst_free" };
+
+static locale_t c_loc(void)
+{
+	static locale_t loc;
+
+	if (!loc)
+		loc = newlocale(LC_ALL_MASK, "C", (locale_t)0);
+	return loc;
+}
+
+/* snprintf under the C locale: dot decimals whatever LC_NUMERIC says. */
+static int c_snprintf(char *buf, size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int c_snprintf(char *buf, size_t len, const char *fmt, ...)
+{
+	locale_t old = (locale_t)0;
+	va_list ap;
+	int n;
+
+	if (c_loc())
+		old = uselocale(c_loc());
+	va_start(ap, fmt);
+	n = vsnprintf(buf, len, fmt, ap);
+	va_end(ap);
+	if (c_loc())
+		uselocale(old);
+	return n;
+}
+
+double parse_double_c(const char *s)
+{
+	char *end;
+	double v;
+
+	if (!s)
+		return NAN;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!*s)
+		return NAN;
+	v = c_loc() ? strtod_l(s, &end, c_loc()) : strtod(s, &end);
+	while (*end == ' ' || *end == '\t')
+		end++;
+	if (*end)
+		return NAN;
+	return v;
+}
+
+static int parse_u64(const char *s, uint64_t *v)
+{
+	char *end;
+	unsigned long long x;
+
+	if (!s || !*s || *s == '-')
+		return -1;
+	errno = 0;
+	x = strtoull(s, &end, 10);
+	if (errno || *end)
+		return -1;
+	*v = x;
+	return 0;
+}
+
+void fmt_ns(char *buf, size_t len, double ns)
+{
+	static const struct { double div; const char *unit; } u[] = {
+		{ 1, "ns" }, { 1e3, "us" }, { 1e6, "ms" }, { 1e9, "s" },
+	};
+	size_t i = 0;
+	double v;
+
+	if (!isfinite(ns)) {
+		c_snprintf(buf, len, "-");
+		return;
+	}
+	while (i + 1 < sizeof(u) / sizeof(u[0]) && fabs(ns) >= u[i + 1].div * 0.9995)
+		i++;
+	v = ns / u[i].div;
+	if (i == 0 && fabs(v) >= 10)
+		c_snprintf(buf, len, "%.0f%s", v, u[i].unit);
+	else if (fabs(v) >= 99.95)
+		c_snprintf(buf, len, "%.0f%s", v, u[i].unit);
+	else if (fabs(v) >= 9.995)
+		c_snprintf(buf, len, "%.1f%s", v, u[i].unit);
+	else
+		c_snprintf(buf, len, "%.2f%s", v, u[i].unit);
+}
+
+void fmt_bytes(char *buf, size_t len, uint64_t b)
+{
+	static const char suf[] = "KMGTPE";
+	int i = -1;
+	uint64_t v = b;
+
+	while (v >= 1024 && v % 1024 == 0 && i < 5) {
+		v /= 1024;
+		i++;
+	}
+	if (i >= 0) {
+		c_snprintf(buf, len, "%llu%c", (unsigned long long)v, suf[i]);
+		return;
+	}
+	if (b < 10240) {
+		c_snprintf(buf, len, "%llu", (unsigned long long)b);
+		return;
+	}
+	{
+		double d = (double)b;
+
+		i = -1;
+		while (d >= 1024 && i < 5) {
+			d /= 1024;
+			i++;
+		}
+		c_snprintf(buf, len, "%.1f%c", d, suf[i]);
+	}
+}
+
+const char *status_name(enum lat_status st)
+{
+	switch (st) {
+	case LAT_OK: return "ok";
+	case LAT_PARTIAL: return "partial";
+	case LAT_FAILED: return "failed";
+	case LAT_UNSUPPORTED: return "unsupported";
+	case LAT_SKIPPED: return "skipped";
+	default: return "missing";
+	}
+}
+
+static int parse_status(const char *s, enum lat_status *st)
+{
+	if (!strcasecmp(s, "ok"))
+		*st = LAT_OK;
+	else if (!strcasecmp(s, "partial"))
+		*st = LAT_PARTIAL;
+	else if (!strcasecmp(s, "failed") || !strcasecmp(s, "fail") || !strcasecmp(s, "error"))
+		*st = LAT_FAILED;
+	else if (!strcasecmp(s, "unsupported") || !strcasecmp(s, "n/a"))
+		*st = LAT_UNSUPPORTED;
+	else if (!strcasecmp(s, "skipped") || !strcasecmp(s, "skip"))
+		*st = LAT_SKIPPED;
+	else
+		return -1;
+	return 0;
+}
+
+static int parse_bool(const char *s)
+{
+	if (!s || !*s)
+		return 0;
+	return !strcasecmp(s, "1") || !strcasecmp(s, "yes") || !strcasecmp(s, "true") ||
+	       !strcasecmp(s, "on") || !strcasecmp(s, "y");
+}
+
+const char *gfp_title(const char *gfp)
+{
+	if (!strcmp(gfp, "kernel"))
+		return "GFP_KERNEL";
+	if (!strcmp(gfp, "atomic"))
+		return "GFP_ATOMIC";
+	if (!strcmp(gfp, "noretry"))
+		return "GFP_KERNEL|__GFP_NORETRY";
+	return gfp;
+}
+
+const char *rmeta_get(const struct run_data *rd, const char *key)
+{
+	int kc = csv_column(&rd->meta, "key"), vc = csv_column(&rd->meta, "value");
+	size_t r;
+
+	if (kc < 0 || vc < 0)
+		return NULL;
+	for (r = 0; r < rd->meta.nrows; r++) {
+		const char *k = rd->meta.cells[r * rd->meta.ncols + (size_t)kc];
+
+		if (!strcmp(k, key)) {
+			const char *v = rd->meta.cells[r * rd->meta.ncols + (size_t)vc];
+
+			return *v ? v : NULL;
+		}
+	}
+	return NULL;
+}
+
+const char *rmeta_any(const struct run_data *rd, const char *dflt, ...)
+{
+	const char *k, *v = NULL;
+	va_list ap;
+
+	va_start(ap, dflt);
+	while ((k = va_arg(ap, const char *)) != NULL) {
+		v = rmeta_get(rd, k);
+		if (v)
+			break;
+	}
+	va_end(ap);
+	return v ? v : dflt;
+}
+
+int rmeta_u64(const struct run_data *rd, const char *key, uint64_t *v)
+{
+	return parse_u64(rmeta_get(rd, key), v);
+}
+
+int run_emulated(const struct run_data *rd)
+{
+	const char *e = rmeta_get(rd, "emulated"), *a = rmeta_get(rd, "accelerator");
+
+	if (e)
+		return parse_bool(e);
+	return a && !strcasecmp(a, "tcg");
+}
+
+static int alloc_index(struct run_data *rd, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nalloc; i++)
+		if (!strcmp(rd->alloc_names[i], name))
+			return (int)i;
+	if (rd->nalloc >= REPORT_MAX_ALLOCATORS)
+		return -1;
+	rd->alloc_names[rd->nalloc] = strdup(name);
+	if (!rd->alloc_names[rd->nalloc])
+		return -1;
+	return (int)rd->nalloc++;
+}
+
+static int op_rank(const char *op)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(op_order) / sizeof(op_order[0]); i++)
+		if (!strcmp(op, op_order[i]))
+			return (int)i;
+	return 100;
+}
+
+static int gfp_rank(const char *g)
+{
+	if (!strcmp(g, "kernel"))
+		return 0;
+	if (!strcmp(g, "noretry"))
+		return 1;
+	if (!strcmp(g, "atomic"))
+		return 2;
+	return 3;
+}
+
+static int series_index(struct run_data *rd, const char *op, const char *gfp, int touch, int batched)
+{
+	struct lat_series *s;
+	size_t i;
+	char *p;
+
+	for (i = 0; i < rd->nseries; i++) {
+		s = &rd->series[i];
+		if (!strcmp(s->op, op) && !strcmp(s->gfp, gfp) && s->touch == touch &&
+		    s->batched == batched)
+			return (int)i;
+	}
+	if (rd->nseries >= REPORT_MAX_SERIES)
+		return -1;
+	s = &rd->series[rd->nseries];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->op, sizeof(s->op), "%s", op);
+	snprintf(s->gfp, sizeof(s->gfp), "%s", gfp);
+	s->touch = touch;
+	s->batched = batched;
+	snprintf(s->slug, sizeof(s->slug), "%s%s%s%s%s", op, strcmp(gfp, "kernel") ? "-" : "",
+		 strcmp(gfp, "kernel") ? gfp : "", touch ? "-touch" : "", batched ? "-batch" : "");
+	for (p = s->slug; *p; p++)
+		if (*p == '_' || *p == '/' || *p == ' ')
+			*p = '-';
+	return (int)rd->nseries++;
+}
+
+int series_is_primary(const struct lat_series *s)
+{
+	return !strcmp(s->gfp, "kernel") && !s->touch && !s->batched;
+}
+
+static int series_cmp(const struct lat_series *a, const struct lat_series *b)
+{
+	int d;
+
+	if (a->batched != b->batched)
+		return a->batched - b->batched;
+	if ((d = op_rank(a->op) - op_rank(b->op)))
+		return d;
+	if ((d = strcmp(a->op, b->op)))
+		return d;
+	if ((d = gfp_rank(a->gfp) - gfp_rank(b->gfp)))
+		return d;
+	if ((d = strcmp(a->gfp, b->gfp)))
+		return d;
+	return a->touch - b->touch;
+}
+
+/* Sorts the series into report order and renumbers the points. */
+static void sort_series(struct run_data *rd)
+{
+	int map[REPORT_MAX_SERIES];
+	struct lat_series tmp[REPORT_MAX_SERIES];
+	size_t order[REPORT_MAX_SERIES], i, j;
+
+	for (i = 0; i < rd->nseries; i++)
+		order[i] = i;
+	for (i = 1; i < rd->nseries; i++) {
+		size_t o = order[i];
+
+		for (j = i; j > 0 && series_cmp(&rd->series[o], &rd->series[order[j - 1]]) < 0; j--)
+			order[j] = order[j - 1];
+		order[j] = o;
+	}
+	for (i = 0; i < rd->nseries; i++) {
+		tmp[i] = rd->series[order[i]];
+		map[order[i]] = (int)i;
+	}
+	memcpy(rd->series, tmp, rd->nseries * sizeof(tmp[0]));
+	for (i = 0; i < rd->npts; i++)
+		rd->pts[i].series = map[rd->pts[i].series];
+}
+
+static int load_csv(const char *dir, const char *name, struct csv_table *t, char *err, size_t errlen)
+{
+	char path[4200];
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	return csv_read(path, t, err, errlen);
+}
+
+/* Adds a point; the same point twice (two config sections) keeps the better measured one. */
+static int add_point(struct run_data *rd, const struct lat_point *p)
+{
+	size_t k;
+
+	for (k = 0; k < rd->npts; k++) {
+		struct lat_point *q = &rd->pts[k];
+
+		if (q->series == p->series && q->alloc == p->alloc && q->size == p->size) {
+			int qm = q->status == LAT_OK || q->status == LAT_PARTIAL;
+			int pm = p->status == LAT_OK || p->status == LAT_PARTIAL;
+
+			if (pm > qm || (pm == qm && p->samples > q->samples))
+				*q = *p;
+			return 0;
+		}
+	}
+	if (rd->npts == rd->cap) {
+		size_t cap = rd->cap ? rd->cap * 2 : 256;
+		struct lat_point *np = realloc(rd->pts, cap * sizeof(*np));
+
+		if (!np)
+			return -1;
+		rd->pts = np;
+		rd->cap = cap;
+	}
+	rd->pts[rd->npts++] = *p;
+	return 0;
+}
+
+int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
+{
+	static const char *const required[] = { "allocator", "op", "size_bytes", "status" };
+	char path[4200];
+	size_t i, r;
+
+	memset(rd, 0, sizeof(*rd));
+	snprintf(rd->dir, sizeof(rd->dir), "%s", dir);
+	for (i = 0; i < NR_KNOWN; i++)
+		if (alloc_index(rd, known_allocators[i]) < 0)
+			goto oom;
+
+	if (load_csv(dir, "meta.csv", &rd->meta, err, errlen) < 0)
+		goto fail;
+	if (csv_column(&rd->meta, "key") < 0 || csv_column(&rd->meta, "value") < 0) {
+		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
+		goto fail;
+	}
+	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
+		goto fail;
+	rd->have_lat = 1;
+	snprintf(path, sizeof(path), "%s/latency.csv", dir);
+	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
+		if (csv_column(&rd->lat, required[i]) < 0) {
+			snprintf(err, errlen, "%s:1: missing column '%s'", path, required[i]);
+			goto fail;
+		}
+	}
+
+	for (r = 0; r < rd->lat.nrows; r++) {
+		const char *an = csv_get(&rd->lat, r, "allocator");
+		const char *op = csv_get(&rd->lat, r, "op");
+		const char *gfp = csv_get(&rd->lat, r, "gfp");
+		const char *bs = csv_get(&rd->lat, r, "batch");
+		const char *st = csv_get(&rd->lat, r, "status");
+		struct lat_point p = { 0 };
+		uint64_t batch = 1;
+		size_t line = r + 2;	/* physical line when no field spans lines */
+
+		if (!*an || !*op) {
+			snprintf(err, errlen, "%s:%zu: empty allocator or op", path, line);
+			goto fail;
+		}
+		if (parse_u64(csv_get(&rd->lat, r, "size_bytes"), &p.size) < 0 || p.size == 0) {
+			snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line,
+				 csv_get(&rd->lat, r, "size_bytes"));
+			goto fail;
+		}
+		if (parse_status(st, &p.status) < 0) {
+			snprintf(err, errlen, "%s:%zu: unknown status '%s' (ok, partial, failed, unsupported, skipped)",
+				 path, line, st);
+			goto fail;
+		}
+		if (bs && *bs && parse_u64(bs, &batch) < 0) {
+			snprintf(err, errlen, "%s:%zu: bad batch '%s'", path, line, bs);
+			goto fail;
+		}
+		p.alloc = alloc_index(rd, an);
+		p.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
+					parse_bool(csv_get(&rd->lat, r, "touch")), batch > 1);
+		if (p.alloc < 0 || p.series < 0) {
+			snprintf(err, errlen, "%s:%zu: too many distinct allocators or series", path, line);
+			goto fail;
+		}
+		p.p10 = parse_double_c(csv_get(&rd->lat, r, "p10_ns"));
+		p.p50 = parse_double_c(csv_get(&rd->lat, r, "p50_ns"));
+		p.p90 = parse_double_c(csv_get(&rd->lat, r, "p90_ns"));
+		p.p99 = parse_double_c(csv_get(&rd->lat, r, "p99_ns"));
+		p.ci_lo = parse_double_c(csv_get(&rd->lat, r, "median_ci_lo_ns"));
+		p.ci_hi = parse_double_c(csv_get(&rd->lat, r, "median_ci_hi_ns"));
+		if (parse_u64(csv_get(&rd->lat, r, "samples"), &p.samples) < 0)
+			p.samples = 0;
+		if (parse_u64(csv_get(&rd->lat, r, "failures"), &p.failures) < 0)
+			p.failures = 0;
+		/* a measured status without a median is not a measurement */
+		if ((p.status == LAT_OK || p.status == LAT_PARTIAL) && !isfinite(p.p50))
+			p.status = p.samples || p.failures ? LAT_FAILED : LAT_SKIPPED;
+
+		if (add_point(rd, &p) < 0)
+			goto oom;
+		/* the batch-timed figures of the same point, when the runner took them */
+		{
+			struct lat_point b = p;
+			uint64_t bops = 0;
+
+			b.p50 = parse_double_c(csv_get(&rd->lat, r, "batch_p50_ns"));
+			if (parse_u64(csv_get(&rd->lat, r, "batch_ops"), &bops) == 0 && bops > 1 &&
+			    isfinite(b.p50) && !(batch > 1)) {
+				b.p10 = parse_double_c(csv_get(&rd->lat, r, "batch_p10_ns"));
+				b.p90 = parse_double_c(csv_get(&rd->lat, r, "batch_p90_ns"));
+				b.p99 = b.ci_lo = b.ci_hi = NAN;
+				if (parse_u64(csv_get(&rd->lat, r, "batch_samples"), &b.samples) < 0)
+					b.samples = 0;
+				b.status = LAT_OK;
+				b.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
+							parse_bool(csv_get(&rd->lat, r, "touch")), 1);
+				if (b.series < 0) {
+					snprintf(err, errlen, "%s:%zu: too many series", path, line);
+					goto fail;
+				}
+				if (add_point(rd, &b) < 0)
+					goto oom;
+			}
+		}
+	}
+	sort_series(rd);
+	return 0;
+oom:
+	snprintf(err, errlen, "%s: out of memory", dir);
+fail:
+	run_free(rd);
+	return -1;
+}
+
+void run_free(struct run_data *rd)
+{
+	size_t i;
+
+	csv_free(&rd->meta);
+	csv_free(&rd->lat);
+	for (i = 0; i < rd->nalloc; i++)
+		free(rd->alloc_names[i]);
+	free(rd->pts);
+	rd->pts = NULL;
+	rd->nalloc = rd->npts = rd->cap = rd->nseries = 0;
+}
+
+int run_find_series(const struct run_data *rd, const char *op, const char *gfp, int touch)
+{
+	size_t i;
+
+	for (i = 0; i < rd->nseries; i++) {
+		const struct lat_series *s = &rd->series[i];
+
+		if (!strcmp(s->op, op) && !strcmp(s->gfp, gfp) && s->touch == touch && !s->batched)
+			return (int)i;
+	}
+	return -1;
+}
+
+const struct lat_point *run_point(const struct run_data *rd, int series, int alloc, uint64_t size)
+{
+	size_t i;
+
+	for (i = 0; i < rd->npts; i++) {
+		const struct lat_point *p = &rd->pts[i];
+
+		if (p->series == series && p->alloc == alloc && p->size == size)
+			return p;
+	}
+	return NULL;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
+}
+
+size_t run_series_sizes(const struct run_data *rd, int series, uint64_t **out)
+{
+	uint64_t *v = malloc((rd->npts ? rd->npts : 1) * sizeof(*v));
+	size_t i, n = 0, m = 0;
+
+	*out = v;
+	if (!v)
+		return 0;
+	for (i = 0; i < rd->npts; i++)
+		if (rd->pts[i].series == series)
+			v[n++] = rd->pts[i].size;
+	qsort(v, n, sizeof(*v), cmp_u64);
+	for (i = 0; i < n; i++)
+		if (m == 0 || v[m - 1] != v[i])
+			v[m++] = v[i];
+	return m;
+}
+
+int run_series_has_alloc(const struct run_data *rd, int series, int alloc)
+{
+	size_t i;
+
+	for (i = 0; i < rd->npts; i++)
+		if (rd->pts[i].series == series && rd->pts[i].alloc == alloc)
+			return 1;
+	return 0;
+}
+
+/* ---- report.md ---- */
+
+static void md_cell(char *buf, size_t len, const struct lat_point *p, int range)
+{
+	char a[32], b[32];
+
+	if (!p) {
+		snprintf(buf, len, " ");
+		return;
+	}
+	switch (p->status) {
+	case LAT_OK:
+	case LAT_PARTIAL:
+		if (range) {
+			fmt_ns(a, sizeof(a), p->p10);
+			fmt_ns(b, sizeof(b), p->p90);
+			snprintf(buf, len, "%s–%s", a, b);
+		} else {
+			fmt_ns(a, sizeof(a), p->p50);
+			snprintf(buf, len, "%s%s", a, p->status == LAT_PARTIAL ? " ~" : "");
+		}
+		break;
+	case LAT_FAILED:
+		snprintf(buf, len, "**FAIL**");
+		break;
+	case LAT_UNSUPPORTED:
+	case LAT_SKIPPED:
+		snprintf(buf, len, "n/a");
+		break;
+	default:
+		snprintf(buf, len, " ");
+	}
+}
+
+static void md_table(FILE *f, const struct run_data *rd, int s, int range)
+{
+	uint64_t *sizes;
+	size_t ns = run_series_sizes(rd, s, &sizes), i, a;
+	char buf[96];
+
+	fprintf(f, "| size |");
+	for (a = 0; a < rd->nalloc; a++)
+		if (run_series_has_alloc(rd, s, (int)a))
+			fprintf(f, " %s |", rd->alloc_names[a]);
+	fprintf(f, "\n|---:|");
+	for (a = 0; a < rd->nalloc; a++)
+		if (run_series_has_alloc(rd, s, (int)a))
+			fprintf(f, "---:|");
+	fprintf(f, "\n");
+	for (i = 0; i < ns; i++) {
+		fmt_bytes(buf, sizeof(buf), sizes[i]);
+		fprintf(f, "| %s |", buf);
+		for (a = 0; a < rd->nalloc; a++) {
+			if (!run_series_has_alloc(rd, s, (int)a))
+				continue;
+			md_cell(buf, sizeof(buf), run_point(rd, s, (int)a, sizes[i]), range);
+			fprintf(f, " %s |", buf);
+		}
+		fprintf(f, "\n");
+	}
+	free(sizes);
+	fprintf(f, "\n");
+}
+
+static void md_bytes_fact(FILE *f, const struct run_data *rd, const char *label, const char *key,
+			  const char *what)
+{
+	uint64_t v;
+	char h[32];
+
+	if (rmeta_u64(rd, key, &v) < 0) {
+		fprintf(f, "| %s | unknown (no `%s` in meta.csv) | %s |\n", label, key, what);
+		return;
+	}
+	fmt_bytes(h, sizeof(h), v);
+	fprintf(f, "| %s | %s (%llu bytes) | %s |\n", label, h, (unsigned long long)v, what);
+}
+
+static void md_facts(FILE *f, const struct run_data *rd)
+{
+	uint64_t ps, mo, co;
+	char h[32];
+
+	fprintf(f, "## Kernel facts\n\n| fact | value | why it matters |\n|---|---|---|\n");
+	md_bytes_fact(f, rd, "PAGE_SIZE", "page_size", "unit of the page allocator");
+	md_bytes_fact(f, rd, "KMALLOC_MAX_CACHE_SIZE", "kmalloc_max_cache_size",
+		      "largest kmalloc served from a slab cache; above it kmalloc goes to the page allocator");
+	md_bytes_fact(f, rd, "KMALLOC_MAX_SIZE", "kmalloc_max_size", "largest kmalloc at all; larger requests fail");
+	if (rmeta_u64(rd, "max_order", &mo) == 0 && rmeta_u64(rd, "page_size", &ps) == 0 && mo < 40) {
+		fmt_bytes(h, sizeof(h), ps << mo);
+		fprintf(f, "| largest buddy order | %llu (%s) | largest physically contiguous block alloc_pages serves |\n",
+			(unsigned long long)mo, h);
+	} else {
+		fprintf(f, "| largest buddy order | %s | largest physically contiguous block alloc_pages serves |\n",
+			rmeta_any(rd, "unknown", "max_order", NULL));
+	}
+	if (rmeta_u64(rd, "page_alloc_costly_order", &co) == 0 && rmeta_u64(rd, "page_size", &ps) == 0 && co < 40) {
+		fmt_bytes(h, sizeof(h), ps << co);
+		fprintf(f, "| PAGE_ALLOC_COSTLY_ORDER | %llu (%s) | above it the page allocator gives up sooner, compaction and reclaim behave differently |\n",
+			(unsigned long long)co, h);
+	}
+	if (rmeta_get(rd, "pmd_size"))
+		md_bytes_fact(f, rd, "PMD_SIZE", "pmd_size", "vmalloc_huge maps with huge pages from this size");
+	fprintf(f, "\n");
+}
+
+/* First failing size per allocator in each primary per-op series. */
+static void md_failures(FILE *f, const struct run_data *rd)
+{
+	size_t s, a, i;
+	int any = 0;
+
+	fprintf(f, "## Where allocators fail\n\nFrom the data: the largest size that worked, the first size "
+		   "that failed, and sizes the allocator does not support on this kernel.\n\n");
+	for (s = 0; s < rd->nseries; s++) {
+		const struct lat_series *se = &rd->series[s];
+		uint64_t *sizes;
+		size_t ns;
+
+		if (se->batched || se->touch)
+			continue;
+		ns = run_series_sizes(rd, (int)s, &sizes);
+		fprintf(f, "### op `%s` (%s)\n\n| allocator | largest success | first failure | failed sizes | not supported |\n|---|---:|---:|---:|---|\n",
+			se->op, gfp_title(se->gfp));
+		for (a = 0; a < rd->nalloc; a++) {
+			uint64_t ok = 0, first = 0;
+			size_t nfail = 0, nuns = 0;
+			int after = 0;
+			char b1[32] = "-", b2[32] = "-", b3[64] = "";
+
+			if (!run_series_has_alloc(rd, (int)s, (int)a))
+				continue;
+			for (i = 0; i < ns; i++) {
+				const struct lat_point *p = run_point(rd, (int)s, (int)a, sizes[i]);
+
+				if (!p)
+					continue;
+				if (p->status == LAT_OK || p->status == LAT_PARTIAL) {
+					ok = sizes[i];
+					if (first)
+						after = 1;
+				} else if (p->status == LAT_FAILED) {
+					if (!first)
+						first = sizes[i];
+					nfail++;
+				} else {
+					nuns++;
+				}
+			}
+			if (ok)
+				fmt_bytes(b1, sizeof(b1), ok);
+			if (first) {
+				fmt_bytes(b2, sizeof(b2), first);
+				any = 1;
+			}
+			if (nuns)
+				snprintf(b3, sizeof(b3), "%zu size%s", nuns, nuns > 1 ? "s" : "");
+			fprintf(f, "| %s | %s | %s%s | %zu | %s |\n", rd->alloc_names[a], b1, b2,
+				after ? " (succeeds again above)" : "", nfail, b3);
+		}
+		fprintf(f, "\n");
+		free(sizes);
+	}
+	if (!any)
+		fprintf(f, "No allocation failed in this run.\n\n");
+}
+
+static void md_how(FILE *f, const struct run_data *rd)
+{
+	const char *timer = rmeta_any(rd, NULL, "timer_kind", NULL);
+	const char *hz = rmeta_get(rd, "timer_hz");
+	const char *ovt = rmeta_get(rd, "timer_overhead_ticks");
+	const char *ovn = rmeta_get(rd, "timer_overhead_ns");
+	const char *sub = rmeta_any(rd, NULL, "timer_overhead_subtracted", "overhead_subtracted", NULL);
+	const char *ioa = rmeta_get(rd, "init_on_alloc"), *iof = rmeta_get(rd, "init_on_free");
+	const char *cmd = rmeta_get(rd, "cmdline");
+	const char *cpu = rmeta_any(rd, NULL, "cpu_pinned", "pinned_cpu", NULL);
+	const char *it = rmeta_get(rd, "iterations"), *mins = rmeta_get(rd, "min_samples");
+	const char *bud = rmeta_get(rd, "time_budget_ms"), *wu = rmeta_get(rd, "warmup");
+	const char *rep = rmeta_get(rd, "repeat");
+	uint64_t smin = UINT64_MAX, smax = 0, *sv;
+	size_t i, n = 0;
+
+	fprintf(f, "## How this was measured\n\n");
+	fprintf(f, "Each point is the distribution of single-operation latencies of one allocator at "
+		   "one size, measured by allocbench.ko in the kernel");
+	if (cpu)
+		fprintf(f, " on CPU %s (the runner pins itself there)", cpu);
+	fprintf(f, ". ");
+	if (timer) {
+		fprintf(f, "Times were read with the %s timer", timer);
+		if (hz)
+			fprintf(f, " (%s Hz)", hz);
+		if (ovt || ovn) {
+			fprintf(f, "; its own overhead, ");
+			if (ovt)
+				fprintf(f, "%s ticks", ovt);
+			if (ovt && ovn)
+				fprintf(f, " = ");
+			if (ovn)
+				fprintf(f, "%s ns", ovn);
+			fprintf(f, " per reading, %s", sub && !parse_bool(sub) ? "was NOT subtracted" :
+				   "was subtracted from every sample");
+		}
+		fprintf(f, ". ");
+	} else {
+		fprintf(f, "The timer is not recorded in meta.csv. ");
+	}
+	if (wu)
+		fprintf(f, "Every series started after %s untimed warm-up operations. ", wu);
+	if (bud || it || mins) {
+		fprintf(f, "The number of samples per point follows a time budget");
+		if (bud)
+			fprintf(f, " of %s ms", bud);
+		if (mins || it)
+			fprintf(f, ", clamped to [%s, %s] samples", mins ? mins : "?", it ? it : "?");
+		fprintf(f, ". ");
+	}
+	if (rep && strcmp(rep, "1"))
+		fprintf(f, "The whole plan ran %s times in different shuffled orders and the samples were pooled. ", rep);
+	sv = malloc((rd->npts ? rd->npts : 1) * sizeof(*sv));
+	for (i = 0; sv && i < rd->npts; i++) {
+		const struct lat_point *p = &rd->pts[i];
+
+		if ((p->status == LAT_OK || p->status == LAT_PARTIAL) && p->samples) {
+			sv[n++] = p->samples;
+			if (p->samples < smin)
+				smin = p->samples;
+			if (p->samples > smax)
+				smax = p->samples;
+		}
+	}
+	if (n) {
+		qsort(sv, n, sizeof(*sv), cmp_u64);
+		fprintf(f, "In this run a point holds %llu to %llu samples (median %llu). ",
+			(unsigned long long)smin, (unsigned long long)smax, (unsigned long long)sv[n / 2]);
+	}
+	free(sv);
+	if (ioa) {
+		int on = parse_bool(ioa);
+
+		fprintf(f, "init_on_alloc=%s%s", on ? "1" : "0",
+			on ? " (every slab and page allocation is zeroed, which dominates the large sizes)" : "");
+		if (iof)
+			fprintf(f, ", init_on_free=%s", parse_bool(iof) ? "1" : "0");
+		fprintf(f, ". ");
+	}
+	if (cmd)
+		fprintf(f, "Kernel command line: `%s`. ", cmd);
+	fprintf(f, "\n\nThe tables give the median; charts add the p10–p90 band. Statistics are exact order "
+		   "statistics of the raw samples (no averaging of loops); the 95 %% confidence interval of each "
+		   "median, distribution-free, is in `latency.csv` (`median_ci_lo_ns`, `median_ci_hi_ns`). "
+		   "`~` marks a partial point (some operations failed; the figure covers the ones that "
+		   "succeeded), **FAIL** a size where every allocation failed, n/a a size the allocator does "
+		   "not support or that was skipped.\n\n");
+}
+
+int report_write_md(const struct run_data *rd, const char *charts_note, int charts_ok)
+{
+	char path[4200], tmp[4300], chart[4400];
+	const char *name = rmeta_any(rd, NULL, "run_name", "name", NULL);
+	const char *accel = rmeta_get(rd, "accelerator");
+	size_t s;
+	FILE *f;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/report.md", rd->dir);
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	f = fopen(tmp, "w");
+	if (!f)
+		return -1;
+	if (!name) {
+		const char *sl = strrchr(rd->dir, '/');
+
+		name = sl && sl[1] ? sl + 1 : rd->dir;
+	}
+	fprintf(f, "# allocbench: %s\n\n", name);
+	fprintf(f, "**Kernel** %s · **CPU** %s · **Target** %s%s%s%s · **git** %s\n\n",
+		rmeta_any(rd, "unknown", "kernel_release", "kernel", NULL), rmeta_any(rd, "unknown", "cpu_model", NULL),
+		rmeta_any(rd, "unknown", "target", NULL), accel ? " (" : "", accel ? accel : "", accel ? ")" : "",
+		rmeta_any(rd, "unknown", "git_revision", NULL));
+	if (run_emulated(rd))
+		fprintf(f, "> **Emulated (TCG): absolute times are not hardware times; compare allocators "
+			   "within this run only.**\n\n");
+	md_how(f, rd);
+
+	for (s = 0; s < rd->nseries; s++) {
+		const struct lat_series *se = &rd->series[s];
+
+		fprintf(f, "## Latency: op `%s`, %s%s%s\n\n", se->op, gfp_title(se->gfp),
+			se->touch ? ", memory touched" : "",
+			se->batched ? ", batch-timed (per operation, batches of several operations)" : "");
+		if (!se->batched) {
+			snprintf(chart, sizeof(chart), "%s/charts/latency-%s.svg", rd->dir, se->slug);
+			if (charts_ok && access(chart, R_OK) == 0)
+				fprintf(f, "![latency of %s](charts/latency-%s.svg)\n\n"
+					   "PNG: [charts/latency-%s.png](charts/latency-%s.png)\n\n",
+					se->op, se->slug, se->slug, se->slug);
+			else
+				fprintf(f, "_Chart not rendered: %s._\n\n", charts_note && *charts_note ?
+					charts_note : "see the output of `allocbench report`");
+		}
+		fprintf(f, "Median per operation:\n\n");
+		md_table(f, rd, (int)s, 0);
+		fprintf(f, "p10–p90:\n\n");
+		md_table(f, rd, (int)s, 1);
+	}
+	if (rd->nseries == 0)
+		fprintf(f, "latency.csv holds no rows.\n\n");
+	md_facts(f, rd);
+	md_failures(f, rd);
+	fprintf(f, "---\nRebuilt from `latency.csv` and `meta.csv` by `allocbench report`; module %s, runner %s.\n",
+		rmeta_any(rd, "unknown", "module_version", NULL), rmeta_any(rd, "unknown", "runner_version", NULL));
+
+	if (fflush(f) == EOF || ferror(f)) {
+		fclose(f);
+		unlink(tmp);
+		return -1;
+	}
+	fd = fileno(f);
+	fsync(fd);
+	if (fclose(f) == EOF || rename(tmp, path) < 0) {
+		unlink(tmp);
+		return -1;
+	}
+	return 0;
+}

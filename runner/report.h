@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A finished run as read back from its CSV files, and the pieces of the
+ * report built from it: report.md (report.c), the terminal summary
+ * (summary.c) and the charts (charts.c). Nothing here measures; everything
+ * comes from DIR/meta.csv and DIR/latency.csv.
+ *
+ * latency.csv columns read (by name; order free; extra columns ignored):
+ *   allocator      name as in the ABI (kmalloc ... vmap)            required
+ *   op             alloc | free | pair | burst_alloc | burst_free    required
+ *   size_bytes     allocation size                                   required
+ *   status         ok | partial | failed | unsupported | skipped     required
+ *                  (partial: some operations failed, the statistics
+ *                  cover the ones that succeeded)
+ *   gfp            kernel | atomic | noretry        optional, default kernel
+ *   batch          operations per sample            optional, default 1;
+ *                  rows with batch > 1 are batch-timed series (per-op
+ *                  figures, i.e. already divided by batch)
+ *   batch_ops batch_samples batch_p10_ns batch_p50_ns batch_p90_ns
+ *                  optional: the batch-timed figures of the same point
+ *                  (what the runner writes); shown in report.md only
+ *   touch          0/1 or no/yes                    optional, default 0
+ *   samples, failures                               optional
+ *   p10_ns p50_ns p90_ns p99_ns                     empty when not measured
+ *   median_ci_lo_ns median_ci_hi_ns                 optional
+ *
+ * meta.csv is key,value. Keys read (all optional; missing ones print as
+ * "unknown" and guides whose value is missing are left out):
+ *   run_name (or name), kernel_release (or kernel), cpu_model, target, accelerator, emulated,
+ *   git_revision, timer_kind, timer_hz, timer_overhead_ticks,
+ *   timer_overhead_ns, timer_overhead_subtracted, init_on_alloc, init_on_free,
+ *   cmdline, cpu_pinned, iterations, min_samples, time_budget_ms,
+ *   repeat, warmup, page_size, max_order, page_alloc_costly_order,
+ *   kmalloc_max_cache_size, kmalloc_max_size, pmd_size, module_version,
+ *   runner_version, thp, preempt, slub_debug, kasan.
+ */
+#ifndef ALLOCBENCH_REPORT_H
+#define ALLOCBENCH_REPORT_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "csv.h"
+
+#define REPORT_MAX_ALLOCATORS	32
+#define REPORT_MAX_SERIES	64
+
+enum lat_status {
+	LAT_MISSING = 0,	/* no row for this point */
+	LAT_OK,
+	LAT_PARTIAL,
+	LAT_FAILED,
+	LAT_UNSUPPORTED,
+	LAT_SKIPPED,
+};
+
+struct lat_point {
+	int alloc;		/* index into run_data.alloc_names */
+	int series;		/* index into run_data.series */
+	uint64_t size;
+	enum lat_status status;
+	double p10, p50, p90, p99, ci_lo, ci_hi;	/* NAN when absent */
+	uint64_t samples, failures;
+};
+
+/* One chart / one table: an op under one gfp profile, touch on or off, per-op timing. */
+struct lat_series {
+	char op[24];
+	char gfp[16];
+	int touch;
+	int batched;		/* batch > 1 rows: reported in report.md only */
+	char slug[64];		/* file name part: alloc, alloc-atomic, burst-alloc-touch, ... */
+};
+
+struct run_data {
+	char dir[4096];
+	struct csv_table meta;
+	struct csv_table lat;
+	int have_lat;
+	char *alloc_names[REPORT_MAX_ALLOCATORS];	/* fixed ABI order first, then unknown names */
+	size_t nalloc;
+	struct lat_series series[REPORT_MAX_SERIES];
+	size_t nseries;
+	struct lat_point *pts;
+	size_t npts, cap;
+};
+
+/* Loads DIR/meta.csv and DIR/latency.csv. -1 with a message in err. */
+int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen);
+void run_free(struct run_data *rd);
+
+/* meta value by key, or NULL (missing or empty). */
+const char *rmeta_get(const struct run_data *rd, const char *key);
+/* First present key of a NULL-terminated list, or dflt. */
+const char *rmeta_any(const struct run_data *rd, const char *dflt, ...);
+int rmeta_u64(const struct run_data *rd, const char *key, uint64_t *v);
+int run_emulated(const struct run_data *rd);
+
+/* Index of the series for op/gfp/touch (per-op timing), or -1. */
+int run_find_series(const struct run_data *rd, const char *op, const char *gfp, int touch);
+/* Whether the series is the main one for its op (gfp kernel, no touch, per-op timing). */
+int series_is_primary(const struct lat_series *s);
+/* The point of (series, allocator, size), or NULL. */
+const struct lat_point *run_point(const struct run_data *rd, int series, int alloc, uint64_t size);
+/* Sorted distinct sizes of a series; returns the count, *out malloc'ed. */
+size_t run_series_sizes(const struct run_data *rd, int series, uint64_t **out);
+/* Whether an allocator has any row in the series. */
+int run_series_has_alloc(const struct run_data *rd, int series, int alloc);
+
+/* Formatting, C locale, never locale-dependent. */
+void fmt_ns(char *buf, size_t len, double ns);		/* 48ns, 1.23us, 3.4ms, 1.20s */
+void fmt_bytes(char *buf, size_t len, uint64_t b);	/* 8, 4K, 2M, 1G, 3000, 1.5K */
+double parse_double_c(const char *s);			/* NAN when empty or bad */
+const char *status_name(enum lat_status st);
+/* csv.c: a double as csv_double() writes it ("%.10g", C locale; "" when not finite). */
+int csv_format_double(char *buf, size_t len, double v);
+
+/* report.md */
+int report_write_md(const struct run_data *rd, const char *charts_note, int charts_ok);
+
+/* Short name of the gfp profile for titles: GFP_KERNEL, GFP_ATOMIC, ... */
+const char *gfp_title(const char *gfp);
+
+#endif

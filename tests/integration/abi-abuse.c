@@ -1,0 +1,464 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * abi-abuse: malformed requests against /dev/allocbench, each with the errno
+ * the ABI documents, plus a few valid ones that must succeed.
+ *
+ *   gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
+ *       -I bench-module/include/uapi tests/integration/abi-abuse.c
+ *
+ * Prints "ok - <desc>" / "not ok - <desc> (got X, want Y)" per case and
+ * "N passed, N failed" at the end; exits 1 if any case failed.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "allocbench.h"
+
+#define COUNT_OK	100
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
+static int fd = -1;
+static int passed, failed;
+static struct allocbench_info info;
+static uint64_t samples[2 * 4096];
+
+static const char *errname(int e)
+{
+	switch (e) {
+	case 0: return "0";
+	case EINVAL: return "EINVAL";
+	case E2BIG: return "E2BIG";
+	case EFAULT: return "EFAULT";
+	case EOPNOTSUPP: return "EOPNOTSUPP";
+	case ENOMEM: return "ENOMEM";
+	case ENOTTY: return "ENOTTY";
+	case EINTR: return "EINTR";
+	default: return strerror(e);
+	}
+}
+
+static void report(int ok, const char *fmt, ...)
+{
+	va_list ap;
+
+	printf(ok ? "ok - " : "not ok - ");
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	if (ok)
+		passed++;
+	else
+		failed++;
+}
+
+/* ioctl returning 0 or the positive errno. */
+static int xioctl(unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+static void expect(const char *desc, int got, int want)
+{
+	if (got == want)
+		report(1, "%s", desc);
+	else
+		report(0, "%s (got %s, want %s)", desc, errname(got), errname(want));
+}
+
+/* A valid request: kmalloc 64 B, pair, COUNT_OK samples. */
+static struct allocbench_run valid_run(void)
+{
+	struct allocbench_run r;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.allocator = ALLOCBENCH_KMALLOC;
+	r.op = ALLOCBENCH_OP_PAIR;
+	r.gfp = ALLOCBENCH_GFP_KERNEL;
+	r.bytes = 64;
+	r.count = COUNT_OK;
+	r.batch = 1;
+	r.samples = (uintptr_t)samples;
+	r.samples_cap = ARRAY_SIZE(samples);
+	return r;
+}
+
+static int run(struct allocbench_run *r)
+{
+	return xioctl(ALLOCBENCH_IOC_RUN, r);
+}
+
+/* One table row: mutate a valid request, expect an errno. */
+struct bad_case {
+	const char *desc;
+	void (*mutate)(struct allocbench_run *r);
+	int want;
+};
+
+#define MUT(name, body) static void name(struct allocbench_run *r) { body; }
+
+MUT(m_alloc, r->allocator = ALLOCBENCH_NR_ALLOCATORS)
+MUT(m_alloc_huge, r->allocator = 0xffffffffu)
+MUT(m_op, r->op = ALLOCBENCH_NR_OPS)
+MUT(m_gfp, r->gfp = ALLOCBENCH_NR_GFP)
+MUT(m_pattern, r->pattern = 1)
+MUT(m_flag, r->flags = 1u << 31)
+MUT(m_flag2, r->flags = ALLOCBENCH_RUN_FLAGS_ALL << 1)
+MUT(m_bytes0, r->bytes = 0)
+MUT(m_bytes_big, r->bytes = info.totalram_bytes + info.page_size)
+MUT(m_bytes_max, r->bytes = ~0ull)
+MUT(m_count0, r->count = 0)
+MUT(m_count_big, r->count = ALLOCBENCH_MAX_COUNT + 1; r->samples_cap = ~0u)
+MUT(m_batch0, r->batch = 0)
+MUT(m_batch_big, r->batch = ALLOCBENCH_MAX_BATCH + 1)
+MUT(m_warmup_big, r->warmup = ALLOCBENCH_MAX_WARMUP + 1)
+MUT(m_burst_pair, r->burst = 10)
+MUT(m_burst_div, r->op = ALLOCBENCH_OP_BURST; r->burst = 7)
+MUT(m_burst0, r->op = ALLOCBENCH_OP_BURST; r->burst = 0)
+MUT(m_burst_big, r->op = ALLOCBENCH_OP_BURST; r->count = 2 * ALLOCBENCH_MAX_BURST + 2;
+	r->burst = ALLOCBENCH_MAX_BURST + 1; r->samples_cap = ~0u)
+MUT(m_burst_batch, r->op = ALLOCBENCH_OP_BURST; r->burst = 10; r->batch = 2)
+MUT(m_cap, r->samples_cap = COUNT_OK - 1)
+MUT(m_cap_burst, r->op = ALLOCBENCH_OP_BURST; r->burst = 10; r->samples_cap = COUNT_OK)
+MUT(m_null, r->samples = 0)
+MUT(m_one, r->samples = 1)
+MUT(m_kaddr, r->samples = 0xffff888000000000ull)
+MUT(m_noncanon, r->samples = 0x8000000000000000ull)
+MUT(m_reserved, r->reserved[3] = 1)
+MUT(m_pad, r->__pad0 = 1)
+MUT(m_out_written, r->samples_written = 1)
+MUT(m_out_failures, r->failures = 1)
+MUT(m_out_cpu, r->cpu = 1)
+MUT(m_out_flags, r->out_flags = 1)
+MUT(m_out_fallbacks, r->fallbacks = 1)
+MUT(m_out_elapsed, r->elapsed_ns = 1)
+MUT(m_size_small, r->size = sizeof(*r) - 8)
+MUT(m_size0, r->size = 0)
+MUT(m_atomic_vmalloc, r->allocator = ALLOCBENCH_VMALLOC; r->gfp = ALLOCBENCH_GFP_ATOMIC)
+MUT(m_atomic_vzalloc, r->allocator = ALLOCBENCH_VZALLOC; r->gfp = ALLOCBENCH_GFP_ATOMIC)
+MUT(m_atomic_vmap, r->allocator = ALLOCBENCH_VMAP; r->gfp = ALLOCBENCH_GFP_ATOMIC)
+MUT(m_atomic_huge, r->allocator = ALLOCBENCH_VMALLOC_HUGE; r->gfp = ALLOCBENCH_GFP_ATOMIC)
+MUT(m_guard, r->allocator = ALLOCBENCH_VMALLOC; r->bytes = info.totalram_bytes; r->op = ALLOCBENCH_OP_ALLOC)
+MUT(m_guard_batch, r->bytes = info.totalram_bytes / 16; r->batch = 4096)
+/* Errno order: the earlier class wins when two are wrong at once. */
+MUT(m_order_inval_e2big, r->allocator = ALLOCBENCH_NR_ALLOCATORS; r->bytes = ~0ull)
+MUT(m_order_e2big_fault, r->bytes = ~0ull; r->samples = 0)
+MUT(m_order_fault_notsupp, r->allocator = ALLOCBENCH_VMALLOC; r->gfp = ALLOCBENCH_GFP_ATOMIC; r->samples = 1)
+MUT(m_order_notsupp_nomem, r->allocator = ALLOCBENCH_VMALLOC; r->gfp = ALLOCBENCH_GFP_ATOMIC;
+	r->bytes = info.totalram_bytes; r->batch = 4)
+
+static const struct bad_case bad_cases[] = {
+	{ "RUN allocator = NR_ALLOCATORS -> EINVAL", m_alloc, EINVAL },
+	{ "RUN allocator = 0xffffffff -> EINVAL", m_alloc_huge, EINVAL },
+	{ "RUN op = NR_OPS -> EINVAL", m_op, EINVAL },
+	{ "RUN gfp = NR_GFP -> EINVAL", m_gfp, EINVAL },
+	{ "RUN pattern = 1 -> EINVAL", m_pattern, EINVAL },
+	{ "RUN unknown flag bit 31 -> EINVAL", m_flag, EINVAL },
+	{ "RUN unknown flag next to TOUCH -> EINVAL", m_flag2, EINVAL },
+	{ "RUN bytes = 0 -> EINVAL", m_bytes0, EINVAL },
+	{ "RUN bytes = totalram + 1 page -> E2BIG", m_bytes_big, E2BIG },
+	{ "RUN bytes = U64_MAX -> E2BIG", m_bytes_max, E2BIG },
+	{ "RUN count = 0 -> EINVAL", m_count0, EINVAL },
+	{ "RUN count = MAX_COUNT + 1 -> EINVAL", m_count_big, EINVAL },
+	{ "RUN batch = 0 -> EINVAL", m_batch0, EINVAL },
+	{ "RUN batch = MAX_BATCH + 1 -> EINVAL", m_batch_big, EINVAL },
+	{ "RUN warmup = MAX_WARMUP + 1 -> EINVAL", m_warmup_big, EINVAL },
+	{ "RUN burst set with op pair -> EINVAL", m_burst_pair, EINVAL },
+	{ "RUN burst 7 does not divide count 100 -> EINVAL", m_burst_div, EINVAL },
+	{ "RUN op burst with burst = 0 -> EINVAL", m_burst0, EINVAL },
+	{ "RUN burst = MAX_BURST + 1 -> EINVAL", m_burst_big, EINVAL },
+	{ "RUN op burst with batch 2 -> EINVAL", m_burst_batch, EINVAL },
+	{ "RUN samples_cap = count - 1 -> EINVAL", m_cap, EINVAL },
+	{ "RUN burst samples_cap = count (< 2 * count) -> EINVAL", m_cap_burst, EINVAL },
+	{ "RUN samples = NULL -> EFAULT", m_null, EFAULT },
+	{ "RUN samples = (void *)1 -> EFAULT", m_one, EFAULT },
+	{ "RUN samples = kernel address 0xffff888000000000 -> EFAULT", m_kaddr, EFAULT },
+	{ "RUN samples = non-canonical 0x8000000000000000 -> EFAULT", m_noncanon, EFAULT },
+	{ "RUN reserved[3] != 0 -> EINVAL", m_reserved, EINVAL },
+	{ "RUN __pad0 != 0 -> EINVAL", m_pad, EINVAL },
+	{ "RUN output samples_written != 0 on input -> EINVAL", m_out_written, EINVAL },
+	{ "RUN output failures != 0 on input -> EINVAL", m_out_failures, EINVAL },
+	{ "RUN output cpu != 0 on input -> EINVAL", m_out_cpu, EINVAL },
+	{ "RUN output out_flags != 0 on input -> EINVAL", m_out_flags, EINVAL },
+	{ "RUN output fallbacks != 0 on input -> EINVAL", m_out_fallbacks, EINVAL },
+	{ "RUN output elapsed_ns != 0 on input -> EINVAL", m_out_elapsed, EINVAL },
+	{ "RUN size = sizeof - 8 -> EINVAL", m_size_small, EINVAL },
+	{ "RUN size = 0 -> EINVAL", m_size0, EINVAL },
+	{ "RUN vmalloc with gfp atomic -> EOPNOTSUPP", m_atomic_vmalloc, EOPNOTSUPP },
+	{ "RUN vzalloc with gfp atomic -> EOPNOTSUPP", m_atomic_vzalloc, EOPNOTSUPP },
+	{ "RUN vmap with gfp atomic -> EOPNOTSUPP", m_atomic_vmap, EOPNOTSUPP },
+	{ "RUN vmalloc_huge with gfp atomic -> EOPNOTSUPP", m_atomic_huge, EOPNOTSUPP },
+	{ "RUN vmalloc of totalram (> MemAvailable / 2) -> ENOMEM", m_guard, ENOMEM },
+	{ "RUN batch 4096 x totalram/16 -> ENOMEM", m_guard_batch, ENOMEM },
+	{ "RUN order: bad allocator beats bytes > totalram -> EINVAL", m_order_inval_e2big, EINVAL },
+	{ "RUN order: bytes > totalram beats NULL samples -> E2BIG", m_order_e2big_fault, E2BIG },
+	{ "RUN order: bad samples beats atomic vmalloc -> EFAULT", m_order_fault_notsupp, EFAULT },
+	{ "RUN order: atomic vmalloc beats memory guard -> EOPNOTSUPP", m_order_notsupp_nomem, EOPNOTSUPP },
+};
+
+/* A struct followed by tail bytes, for the "newer runner" cases. */
+struct run_big {
+	struct allocbench_run r;
+	uint64_t tail[4];
+};
+
+static void test_sizes(void)
+{
+	struct run_big big;
+	struct {
+		struct allocbench_info i;
+		uint64_t tail[2];
+	} ibig;
+	long page = sysconf(_SC_PAGESIZE);
+	char *map;
+
+	memset(&big, 0, sizeof(big));
+	big.r = valid_run();
+	big.r.size = sizeof(big);
+	big.tail[2] = 1;
+	expect("RUN size larger with nonzero tail -> E2BIG", run(&big.r), E2BIG);
+
+	big.r = valid_run();
+	big.r.size = sizeof(big);
+	big.tail[2] = 0;
+	expect("RUN size larger with zero tail -> 0", run(&big.r), 0);
+
+	/* Order: an -EINVAL field wins over a nonzero tail. */
+	big.r = valid_run();
+	big.r.size = sizeof(big);
+	big.r.op = 77;
+	big.tail[0] = 1;
+	expect("RUN order: bad op beats nonzero tail -> EINVAL", run(&big.r), EINVAL);
+
+	expect("RUN struct pointer NULL -> EFAULT", xioctl(ALLOCBENCH_IOC_RUN, NULL), EFAULT);
+
+	/* The samples buffer ends in an unmapped page. */
+	map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (map != MAP_FAILED) {
+		struct allocbench_run r = valid_run();
+
+		munmap(map + page, page);
+		r.samples = (uintptr_t)(map + page - 8 * (COUNT_OK / 2));
+		r.samples_cap = COUNT_OK;
+		expect("RUN samples buffer running into an unmapped page -> EFAULT", run(&r), EFAULT);
+		mprotect(map, page, PROT_READ);
+		r.samples = (uintptr_t)map;
+		expect("RUN samples buffer read-only -> EFAULT", run(&r), EFAULT);
+		munmap(map, page);
+	}
+
+	memset(&ibig, 0, sizeof(ibig));
+	ibig.i.size = 0;
+	expect("INFO size = 0 -> EINVAL", xioctl(ALLOCBENCH_IOC_INFO, &ibig), EINVAL);
+	ibig.i.size = sizeof(ibig.i) - 4;
+	expect("INFO size = sizeof - 4 -> EINVAL", xioctl(ALLOCBENCH_IOC_INFO, &ibig), EINVAL);
+	ibig.i.size = sizeof(ibig);
+	ibig.tail[1] = 5;
+	expect("INFO size larger with nonzero tail -> E2BIG", xioctl(ALLOCBENCH_IOC_INFO, &ibig), E2BIG);
+	memset(&ibig, 0, sizeof(ibig));
+	ibig.i.size = sizeof(ibig.i);
+	ibig.i.reserved[7] = 1;
+	expect("INFO reserved[7] != 0 -> EINVAL", xioctl(ALLOCBENCH_IOC_INFO, &ibig), EINVAL);
+	expect("INFO struct pointer bad -> EFAULT", xioctl(ALLOCBENCH_IOC_INFO, (void *)1), EFAULT);
+}
+
+static void test_allocator_ioctl(void)
+{
+	struct allocbench_allocator_info ai;
+
+	memset(&ai, 0, sizeof(ai));
+	ai.size = sizeof(ai);
+	ai.id = ALLOCBENCH_NR_ALLOCATORS;
+	expect("ALLOCATOR id = NR_ALLOCATORS -> EINVAL", xioctl(ALLOCBENCH_IOC_ALLOCATOR, &ai), EINVAL);
+	ai.id = 0x80000000u;
+	expect("ALLOCATOR id = 0x80000000 -> EINVAL", xioctl(ALLOCBENCH_IOC_ALLOCATOR, &ai), EINVAL);
+	ai.id = 0;
+	ai.size = 4;
+	expect("ALLOCATOR size = 4 -> EINVAL", xioctl(ALLOCBENCH_IOC_ALLOCATOR, &ai), EINVAL);
+	ai.size = sizeof(ai);
+	ai.reserved[0] = 1;
+	expect("ALLOCATOR reserved[0] != 0 -> EINVAL", xioctl(ALLOCBENCH_IOC_ALLOCATOR, &ai), EINVAL);
+
+	memset(&ai, 0, sizeof(ai));
+	ai.size = sizeof(ai);
+	ai.id = ALLOCBENCH_KMALLOC;
+	expect("ALLOCATOR kmalloc -> 0", xioctl(ALLOCBENCH_IOC_ALLOCATOR, &ai), 0);
+	report(!strcmp(ai.name, "kmalloc") && (ai.flags & ALLOCBENCH_ALLOC_AVAILABLE) &&
+	       (ai.flags & ALLOCBENCH_ALLOC_ATOMIC_OK) && ai.max_bytes == info.kmalloc_max_size,
+	       "ALLOCATOR kmalloc: name, AVAILABLE|ATOMIC_OK, max_bytes == KMALLOC_MAX_SIZE");
+
+	memset(&ai, 0, sizeof(ai));
+	ai.size = sizeof(ai);
+	ai.id = ALLOCBENCH_VMALLOC;
+	expect("ALLOCATOR vmalloc -> 0", xioctl(ALLOCBENCH_IOC_ALLOCATOR, &ai), 0);
+	report(!strcmp(ai.name, "vmalloc") && !(ai.flags & ALLOCBENCH_ALLOC_ATOMIC_OK) &&
+	       ai.mapping == ALLOCBENCH_MAP_VMALLOC,
+	       "ALLOCATOR vmalloc: not ATOMIC_OK, vmalloc mapping");
+}
+
+static void test_unknown_ioctls(void)
+{
+	struct allocbench_run r = valid_run();
+
+	expect("ioctl nr 99 -> ENOTTY",
+	       xioctl(_IOWR(ALLOCBENCH_IOC_MAGIC, 99, struct allocbench_run), &r), ENOTTY);
+	expect("ioctl nr 0 -> ENOTTY", xioctl(_IO(ALLOCBENCH_IOC_MAGIC, 0), NULL), ENOTTY);
+	expect("ioctl wrong type 'x' -> ENOTTY",
+	       xioctl(_IOWR('x', 3, struct allocbench_run), &r), ENOTTY);
+	/* The size in the command is not authoritative: the struct's is. */
+	expect("RUN with an odd _IOC_SIZE in the command -> 0",
+	       xioctl(_IOWR(ALLOCBENCH_IOC_MAGIC, 3, uint64_t), &r), 0);
+}
+
+static void test_valid(void)
+{
+	struct allocbench_run r;
+	int ret, i, nonzero;
+
+	r = valid_run();
+	ret = run(&r);
+	expect("RUN kmalloc 64 pair count 100 -> 0", ret, 0);
+	for (i = 0, nonzero = 0; i < COUNT_OK; i++)
+		nonzero += samples[i] != 0;
+	report(!ret && r.samples_written == COUNT_OK && !r.failures && nonzero == COUNT_OK &&
+	       r.elapsed_ns > 0 && r.size == sizeof(r),
+	       "RUN kmalloc 64 pair: samples_written %u == 100, failures %u == 0, %d nonzero samples",
+	       r.samples_written, r.failures, nonzero);
+
+	r = valid_run();
+	r.bytes = 8u << 20;
+	r.op = ALLOCBENCH_OP_ALLOC;
+	r.count = 10;
+	ret = run(&r);
+	expect("RUN kmalloc 8M alloc -> 0", ret, 0);
+	report(!ret && r.failures == 10 && r.samples_written == 0,
+	       "RUN kmalloc 8M alloc: failures %u == count 10, samples_written %u == 0",
+	       r.failures, r.samples_written);
+
+	r = valid_run();
+	r.op = ALLOCBENCH_OP_BURST;
+	r.burst = 25;
+	r.flags = ALLOCBENCH_RUN_TOUCH;
+	ret = run(&r);
+	report(!ret && r.samples_written == 2 * COUNT_OK && samples[COUNT_OK] && samples[2 * COUNT_OK - 1],
+	       "RUN kmalloc 64 burst 25 count 100 touch -> 200 samples (ret %s, %u)",
+	       errname(ret), r.samples_written);
+
+	r = valid_run();
+	r.op = ALLOCBENCH_OP_ALLOC;
+	r.batch = 16;
+	r.gfp = ALLOCBENCH_GFP_ATOMIC;
+	r.warmup = 100;
+	ret = run(&r);
+	report(!ret && r.samples_written == COUNT_OK,
+	       "RUN kmalloc 64 alloc batch 16 atomic warmup 100 -> 100 samples (ret %s, %u)",
+	       errname(ret), r.samples_written);
+
+	r = valid_run();
+	r.allocator = ALLOCBENCH_KVMALLOC;
+	r.bytes = 8u << 20;
+	r.count = 4;
+	ret = run(&r);
+	report(!ret && r.samples_written == 4 && r.fallbacks == 4,
+	       "RUN kvmalloc 8M pair -> 4 samples, fallbacks %llu == 4 (ret %s)",
+	       (unsigned long long)r.fallbacks, errname(ret));
+
+	r = valid_run();
+	r.allocator = ALLOCBENCH_VMAP;
+	r.bytes = 1u << 20;
+	r.count = 8;
+	r.op = ALLOCBENCH_OP_FREE;
+	r.flags = ALLOCBENCH_RUN_TOUCH;
+	ret = run(&r);
+	report(!ret && r.samples_written == 8 && !r.failures,
+	       "RUN vmap 1M free touch -> 8 samples (ret %s, %u)", errname(ret), r.samples_written);
+
+	r = valid_run();
+	r.allocator = ALLOCBENCH_VMALLOC_HUGE;
+	r.bytes = 2u << 20;
+	r.count = 4;
+	ret = run(&r);
+	if (info.allocators & (1ull << ALLOCBENCH_VMALLOC_HUGE))
+		expect("RUN vmalloc_huge 2M pair (available) -> 0", ret, 0);
+	else
+		expect("RUN vmalloc_huge (not available) -> EOPNOTSUPP", ret, EOPNOTSUPP);
+}
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+}
+
+static void test_signal(void)
+{
+	struct sigaction sa;
+	struct allocbench_run r = valid_run();
+	static uint64_t big[ALLOCBENCH_MAX_COUNT];
+	int ret;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;	/* no SA_RESTART: the ioctl must return */
+	sigaction(SIGALRM, &sa, NULL);
+	r.allocator = ALLOCBENCH_VMALLOC;
+	r.bytes = 16384;
+	r.count = ALLOCBENCH_MAX_COUNT;
+	r.samples = (uintptr_t)big;
+	r.samples_cap = ALLOCBENCH_MAX_COUNT;
+	alarm(1);
+	ret = run(&r);
+	alarm(0);
+	expect("RUN interrupted by a signal -> EINTR", ret, EINTR);
+}
+
+int main(void)
+{
+	size_t i;
+	int ret;
+
+	fd = open(ALLOCBENCH_DEVICE, O_RDWR);
+	if (fd < 0) {
+		perror(ALLOCBENCH_DEVICE);
+		printf("0 passed, 1 failed\n");
+		return 1;
+	}
+
+	memset(&info, 0, sizeof(info));
+	info.size = sizeof(info);
+	ret = xioctl(ALLOCBENCH_IOC_INFO, &info);
+	expect("INFO valid -> 0", ret, 0);
+	report(!ret && info.abi_version == ALLOCBENCH_ABI_VERSION && info.page_size &&
+	       info.timer_hz && info.totalram_bytes && info.kmalloc_max_size &&
+	       (info.allocators & 1) && info.module_version[0],
+	       "INFO fields: abi %u, module %s, page %u, max_order %u, timer_hz %llu, overhead %llu",
+	       info.abi_version, info.module_version, info.page_size, info.max_order,
+	       (unsigned long long)info.timer_hz, (unsigned long long)info.timer_overhead_ticks);
+
+	for (i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		struct allocbench_run r = valid_run();
+
+		bad_cases[i].mutate(&r);
+		expect(bad_cases[i].desc, run(&r), bad_cases[i].want);
+	}
+	test_sizes();
+	test_allocator_ioctl();
+	test_unknown_ioctls();
+	test_valid();
+	test_signal();
+
+	printf("%d passed, %d failed\n", passed, failed);
+	close(fd);
+	return failed ? 1 : 0;
+}

@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# Integration tests: allocbench.ko in a VM on each Debian kernel, checked from
+# the host. Every check is a named test; the last line is "N passed, N failed".
+#
+#   tests/integration/run.sh [KERNEL...]     (default: 6.1 6.12)
+#
+# Environment: ALLOCBENCH_TEST_CONFIG (default configs/quick.conf),
+# ALLOCBENCH_VM_TIMEOUT (seconds per VM, default 1800), KEEP=1 keeps the
+# work folder (printed) for a post-mortem.
+set -uo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top=$(cd "$here/../.." && pwd)
+cd "$top"
+kernels=("$@")
+[ ${#kernels[@]} -gt 0 ] || kernels=(6.1 6.12)
+conf=${ALLOCBENCH_TEST_CONFIG:-configs/quick.conf}
+
+passed=0 failed=0
+pass() { passed=$((passed + 1)); echo "  ok   $*"; }
+fail() { failed=$((failed + 1)); echo "  FAIL $*"; }
+# t NAME CMD...: one named test; the command's output is shown only on failure.
+t() {
+	local name=$1 _o; shift
+	if _o=$("$@" 2>&1); then pass "$name"; else fail "$name"; [ -n "$_o" ] && printf '%s\n' "$_o" | head -n 15 | sed 's/^/       /'; fi
+}
+finish() {
+	echo "integration: $passed passed, $failed failed"
+	[ $failed = 0 ]
+	exit
+}
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/allocbench-itest.XXXXXX")
+if [ "${KEEP:-0}" = 1 ]; then echo "integration: work folder $work"; else trap 'rm -rf "$work"' EXIT; fi
+
+# ---- host-side builds shared by both kernels -----------------------------------
+echo "integration: building runner (static and host) and abi-abuse"
+# ALLOCBENCH_RUNNER_DIR=dir: test dir/allocbench and dir/allocbench-static as they are.
+rdir=${ALLOCBENCH_RUNNER_DIR:-runner}
+if [ -z "${ALLOCBENCH_RUNNER_DIR:-}" ]; then
+	t "runner builds" make -s -C runner
+	t "runner-static builds" make -s -C runner static
+fi
+mkdir -p build/tests
+if [ -f tests/integration/abi-abuse.c ]; then
+	t "abi-abuse builds (static, -Wall -Werror)" gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
+		-I bench-module/include/uapi -o build/tests/abi-abuse tests/integration/abi-abuse.c
+else
+	fail "abi-abuse builds: tests/integration/abi-abuse.c missing"
+fi
+runner=$(cd "$rdir" && pwd)/allocbench
+if [ ! -x "$runner" ] || [ ! -x "$rdir/allocbench-static" ]; then
+	echo "integration: no runner binaries, cannot go on"
+	finish
+fi
+t "config $conf is valid" "$runner" check -c "$conf"
+points=$("$runner" check -c "$conf" 2>/dev/null | tail -n1 | grep -oE '^[0-9]+$')
+cmdline=$("$runner" check -c "$conf" --get cmdline 2>/dev/null || true)
+memory=$("$runner" check -c "$conf" --get memory 2>/dev/null || echo 1G)
+
+for k in "${kernels[@]}"; do
+	t0=$(date +%s)
+	echo "integration: kernel $k"
+	kcache=$(scripts/kernel-cache.sh "$k" 2>"$work/kc.err") || { fail "$k: kernel cache"; sed 's/^/       /' "$work/kc.err"; continue; }
+	rel=$(cat "$kcache/release")
+	case $rel in 6.1.*) max_order_const=11 ;; *) max_order_const=10 ;; esac
+	ko=$(scripts/build-module.sh --strict "$kcache/build" 2>"$work/build.err")
+	if [ -n "$ko" ]; then pass "$k: module builds with zero warnings ($rel)"; else
+		fail "$k: module builds with zero warnings ($rel)"; sed 's/^/       /' "$work/build.err" | head -n 20; continue; fi
+
+	out=$work/$k
+	files=(-f "$rdir/allocbench-static:/bin/allocbench" -f "$ko:/data/allocbench.ko" -f "$conf:/data/test.conf")
+	[ -x build/tests/abi-abuse ] && files+=(-f build/tests/abi-abuse:/bin/abi-abuse)
+	vrc=0
+	scripts/vm-run.sh -k "$kcache" -m "$memory" ${cmdline:+-c "$cmdline"} -t "${ALLOCBENCH_VM_TIMEOUT:-1800}" \
+		-o "$out" "${files[@]}" tests/integration/guest.sh /data/test.conf 2>"$work/vm.err" || vrc=$?
+	if [ $vrc = 0 ]; then pass "$k: VM boots and the guest script completes ($(grep ^accelerator= "$out/vm.env" | cut -d= -f2), boot $(grep ^boot_s= "$out/vm.env" | cut -d= -f2) s)"; else
+		fail "$k: VM boots and the guest script completes (exit $vrc)"; sed 's/^/       /' "$work/vm.err"; tail -n 20 "$out/console.log" 2>/dev/null | sed 's/^/       console: /'; continue; fi
+
+	rc_ok() { [ "$(cat "$out/$1.rc" 2>/dev/null)" = 0 ] || { cat "$out/$1.txt" 2>/dev/null; echo "exit $(cat "$out/$1.rc" 2>/dev/null || echo '?')"; return 1; }; }
+	t "$k: allocbench load (finit_module)" rc_ok load
+	t "$k: allocbench info" rc_ok info
+	t "$k: INFO matches the kernel" python3 "$here/check.py" info "$out/info.txt" \
+		kmalloc_max_size=4194304 kmalloc_max_cache_size=8192 max_order=10 page_size=4096 max_order_const=$max_order_const
+	t "$k: allocbench list" rc_ok list
+	t "$k: allocbench run $conf" rc_ok run
+	t "$k: abi-abuse: every case passed" rc_ok abi
+	t "$k: module unloads" rc_ok unload
+	t "$k: module gone from /proc/modules" bash -c "! grep -q '^allocbench ' '$out/modules.txt'"
+	t "$k: dmesg has no WARNING/BUG/Oops/Call Trace/allocation failure" bash -c \
+		"! grep -E 'WARNING:|BUG:|Oops|Call Trace|page allocation failure|general protection' '$out/dmesg.txt'"
+	t "$k: latency.csv invariants" python3 "$here/check.py" latency "$out/run" "$conf" "$out/list.txt" "${points:-}"
+	if "$runner" report "$out/run" > "$work/report.out" 2>&1; then pass "$k: allocbench report on the host"; else
+		fail "$k: allocbench report on the host"; tail -n 15 "$work/report.out" | sed 's/^/       /'; fi
+	t "$k: charts: every chart exists, SVG well-formed and names every allocator, PNG signature" \
+		python3 "$here/check.py" charts "$out/run"
+	echo "integration: kernel $k took $(( $(date +%s) - t0 )) s"
+done
+finish
