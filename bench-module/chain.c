@@ -103,8 +103,10 @@ int chain_build(struct chain *c, enum chain_layout layout, size_t npages,
 			chain_permutation(line_order, lines, &state);
 			nlines = lines;
 		} else {
-			/* A random line per page, so that the pointers do not
-			 * all fall into the same cache sets. */
+			/*
+			 * A random line per page, so that the pointers do not
+			 * all fall into the same cache sets.
+			 */
 			line_order[0] = chain_below(&state, lines);
 		}
 		for (l = 0; l < nlines; l++) {

@@ -22,11 +22,15 @@
 #endif
 
 enum chain_layout {
-	/* One pointer per page, pages in random order, at a random cache line
-	 * of each page: every load is a potential TLB miss. */
+	/*
+	 * One pointer per page, pages in random order, at a random cache line
+	 * of each page: every load is a potential TLB miss.
+	 */
 	CHAIN_PAGE = 0,
-	/* Every line of a page in random order before the next page, pages in
-	 * random order: TLB misses amortised, mostly cache latency. */
+	/*
+	 * Every line of a page in random order before the next page, pages in
+	 * random order: TLB misses amortised, mostly cache latency.
+	 */
 	CHAIN_LINE = 1,
 	CHAIN_NR_LAYOUTS
 };
@@ -72,8 +76,10 @@ int chain_build(struct chain *c, enum chain_layout layout, size_t npages,
  */
 bool chain_is_single_cycle(const struct chain *c);
 
-/* Follows 'steps' links from p and returns where it ended: the caller must use
- * the result (store it to a sink) so that the loads are not optimised away. */
+/*
+ * Follows 'steps' links from p and returns where it ended: the caller must use
+ * the result (store it to a sink) so that the loads are not optimised away.
+ */
 static inline void *chain_chase(void *p, size_t steps)
 {
 	void **q = (void **)p;

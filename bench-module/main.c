@@ -102,6 +102,7 @@ static long ab_ioctl_info(void __user *uarg)
 	info.init_on_free = want_init_on_free();
 	info.timer_hz = ab_timer.hz;
 	info.timer_overhead_ticks = ab_timer.overhead;
+	info.call_overhead_mticks = ab_timer.call_mticks;
 	for (i = 0; i < ALLOCBENCH_NR_ALLOCATORS; i++)
 		if (ab_available(&ab_allocators[i]))
 			info.allocators |= BIT_ULL(i);
@@ -187,13 +188,15 @@ static int __init ab_init(void)
 	ret = ab_timer_init();
 	if (ret)
 		return ret;
+	ab_run_calibrate();
 	ret = misc_register(&ab_misc);
 	if (ret)
 		return ret;
-	pr_info("allocbench: %s, timer %s %llu Hz overhead %llu ticks, kmem_cache unmerged by %s\n",
+	pr_info("allocbench: %s, timer %s %llu Hz overhead %llu ticks, call %llu.%03llu ticks, kmem_cache unmerged by %s\n",
 		AB_MODULE_VERSION,
 		ab_timer.kind == ALLOCBENCH_TIMER_TSC ? "tsc" : "ktime",
-		ab_timer.hz, ab_timer.overhead, AB_KMEM_CACHE_UNMERGE);
+		ab_timer.hz, ab_timer.overhead, ab_timer.call_mticks / 1000,
+		ab_timer.call_mticks % 1000, AB_KMEM_CACHE_UNMERGE);
 	return 0;
 }
 

@@ -6,7 +6,9 @@
  * (bookkeeping, touching the memory, cond_resched(), signal checks) happens
  * between samples. Samples are raw ticks; statistics are the runner's job.
  */
+#include <linux/compiler.h>
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/overflow.h>
@@ -345,6 +347,62 @@ static int ab_loop_burst(struct ab_series *s, u32 burst)
 out:
 	s->nwritten = na + nf;
 	return ret;
+}
+
+/*
+ * An allocator that does no work: timed through the same loop as the real
+ * ones, it shows what the harness itself adds to a sample.
+ */
+static noinline void *ab_null_alloc(struct ab_req *req)
+{
+	return req;	/* any non-NULL handle */
+}
+
+static noinline void ab_null_free(void *obj, struct ab_req *req)
+{
+}
+
+static const struct ab_allocator ab_null_allocator = {
+	.name	= "null",
+	.alloc	= ab_null_alloc,
+	.free	= ab_null_free,
+};
+
+#define AB_CAL_ROUNDS	64
+#define AB_CAL_REPEATS	16
+#define AB_CAL_BATCH	64
+
+/**
+ * ab_run_calibrate() - measure the cost of one call through the table
+ *
+ * Timed regions reach ->alloc and ->free through function pointers, which
+ * costs a retpoline or an IBRS-protected branch on many CPUs: several ns
+ * against a 10-20 ns fast-path kmalloc. The minimum over many batches of
+ * empty calls, less the timer's own overhead, is that cost per call; the
+ * runner subtracts it.
+ */
+void ab_run_calibrate(void)
+{
+	const struct ab_allocator *a = &ab_null_allocator;
+	void *objs[AB_CAL_BATCH];
+	struct ab_series s = { };
+	unsigned long irqflags;
+	u64 best = U64_MAX;
+	int r, i;
+
+	/* Keep the call indirect: a known target would be devirtualised. */
+	OPTIMIZER_HIDE_VAR(a);
+	s.a = a;
+	s.objs = objs;
+	for (r = 0; r < AB_CAL_ROUNDS; r++) {
+		local_irq_save(irqflags);
+		for (i = 0; i < AB_CAL_REPEATS; i++)
+			best = min(best, ab_timed_alloc(&s, AB_CAL_BATCH));
+		local_irq_restore(irqflags);
+		cond_resched();
+	}
+	ab_timer.call_mticks = best > ab_timer.overhead ?
+		div_u64((best - ab_timer.overhead) * 1000, AB_CAL_BATCH) : 0;
 }
 
 /* Runs the loops of a validated request; frees everything on every path. */

@@ -20,11 +20,14 @@
  * @kind: enum allocbench_timer
  * @hz: ticks per second
  * @overhead: minimum ticks between two back-to-back reads
+ * @call_mticks: thousandths of a tick per call through the allocator table
+ *	inside a timed region, measured by ab_run_calibrate()
  */
 struct ab_timer {
 	u32 kind;
 	u64 hz;
 	u64 overhead;
+	u64 call_mticks;
 };
 
 extern struct ab_timer ab_timer;

@@ -63,6 +63,7 @@ int cmd_info(int argc, char **argv)
 	printf("%-24s %s\n", "timer_kind", s ? s : "unknown");
 	kv_u64("timer_hz", in->timer_hz);
 	kv_u64("timer_overhead_ticks", in->timer_overhead_ticks);
+	kv_u64("call_overhead_mticks", in->call_overhead_mticks);
 	kv_u64("init_on_alloc", in->init_on_alloc);
 	kv_u64("init_on_free", in->init_on_free);
 	printf("%-24s ", "allocators");

@@ -6,7 +6,6 @@
  * runs on: on the host that is real hardware even when the module itself
  * can only be run in an emulated VM.
  */
-#define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
@@ -20,6 +19,7 @@
 #include "sizes.h"
 #include "stats.h"
 #include "uaccess.h"
+#include "util.h"
 
 #define UACCESS_SCHEMA_VERSION	1
 #define UACCESS_MAX_PASSES	101
@@ -111,18 +111,17 @@ static int parse_list(const char *arg, const char *const *names, size_t n,
 	return rc;
 }
 
-static int parse_uint(const char *arg, const char *opt, unsigned long long lo,
-		      unsigned long long hi, unsigned long long *out)
+static int parse_uint(const char *arg, const char *opt, uint64_t lo, uint64_t hi,
+		      unsigned long long *out)
 {
-	char *end;
+	uint64_t v;
 
-	errno = 0;
-	*out = strtoull(arg, &end, 0);
-	if (errno || *end || end == arg || *out < lo || *out > hi || arg[0] == '-') {
+	if (parse_u64(arg, lo, hi, &v)) {
 		fprintf(stderr, "allocbench uaccess: %s: '%s' is not a number in %llu..%llu\n",
-			opt, arg, lo, hi);
+			opt, arg, (unsigned long long)lo, (unsigned long long)hi);
 		return -1;
 	}
+	*out = v;
 	return 0;
 }
 
@@ -226,21 +225,6 @@ static int parse_opts(int argc, char **argv, struct uaccess_opts *o)
 		return -1;
 	}
 	return 0;
-}
-
-static uint64_t mem_available_bytes(void)
-{
-	FILE *f = fopen("/proc/meminfo", "r");
-	char line[256];
-	unsigned long long kb = 0;
-
-	if (!f)
-		return 0;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
-			break;
-	fclose(f);
-	return (uint64_t)kb * 1024;
 }
 
 static void *contiguous_page(void *ctx, size_t i)
@@ -411,6 +395,11 @@ int cmd_uaccess(int argc, char **argv)
 			size_list_free(&o.sizes);
 			return EXIT_USAGE;
 		}
+	}
+	if (o.out_dir && mkdir_p(o.out_dir, 0755)) {
+		fprintf(stderr, "allocbench uaccess: cannot create %s: %s\n", o.out_dir, strerror(errno));
+		size_list_free(&o.sizes);
+		return EXIT_FAILURE_RUN;
 	}
 	snprintf(path, sizeof(path), "%s/uaccess.csv", o.out_dir ? o.out_dir : "/tmp");
 	if (!o.out_dir)	/* table only: the CSV goes nowhere lasting */

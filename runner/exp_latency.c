@@ -329,11 +329,21 @@ static int lat_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 	return 0;
 }
 
-static double ticks_to_ns(const struct allocbench_info *in, uint64_t ticks, unsigned batch)
+/*
+ * One sample in ns per operation: the timer's overhead comes off once per
+ * timed region (pair with touch is two regions) and the cost of each call
+ * through the module's allocator table once per call (pair makes two calls
+ * per operation), then the batch is divided out. Never below zero.
+ */
+static double ticks_to_ns(const struct allocbench_info *in, uint64_t ticks, unsigned batch,
+			  unsigned calls_per_op, unsigned regions)
 {
-	uint64_t t = ticks > in->timer_overhead_ticks ? ticks - in->timer_overhead_ticks : 0;
+	double t = (double)ticks - (double)in->timer_overhead_ticks * regions -
+		   (double)in->call_overhead_mticks / 1000.0 * calls_per_op * batch;
 
-	return (double)t * 1e9 / (double)in->timer_hz / (double)batch;
+	if (t < 0)
+		t = 0;
+	return t * 1e9 / (double)in->timer_hz / (double)batch;
 }
 
 static int write_raw(struct run_ctx *ctx, const struct point *pt, const char *op, int batch_timing,
@@ -360,6 +370,7 @@ static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *
 	const struct lat_section *ls = pt->sec->priv;
 	const struct allocbench_info *in = &ctx->dev->info;
 	int burst = pt->op == ALLOCBENCH_OP_BURST;
+	int pair = pt->op == ALLOCBENCH_OP_PAIR;
 	uint64_t chunk_max = ALLOCBENCH_MAX_COUNT, done = 0;
 	size_t seq[2] = { 0, 0 };
 	uint64_t *buf;
@@ -405,7 +416,8 @@ static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *
 			struct series *s = batch == 1 ? &sl->perop[0] : &sl->batch;
 
 			for (uint32_t i = 0; i < r.samples_written; i++) {
-				if (series_push(s, ticks_to_ns(in, buf[i], batch)) ||
+				if (series_push(s, ticks_to_ns(in, buf[i], batch, pair ? 2 : 1,
+							       pair && ls->touch ? 2 : 1)) ||
 				    write_raw(ctx, pt, op_name(pt->op), batch > 1, batch, seq[0]++, buf[i])) {
 					rc = -ENOMEM;
 					break;
@@ -425,7 +437,7 @@ static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *
 				uint32_t n = h ? nf : na;
 
 				for (uint32_t i = 0; i < n; i++) {
-					if (series_push(&sl->perop[h], ticks_to_ns(in, b[i], 1)) ||
+					if (series_push(&sl->perop[h], ticks_to_ns(in, b[i], 1, 1, 1)) ||
 					    write_raw(ctx, pt, h ? "burst_free" : "burst_alloc", 0, 1,
 						      seq[h]++, b[i])) {
 						rc = -ENOMEM;

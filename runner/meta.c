@@ -277,6 +277,7 @@ void meta_collect(struct meta *m, const struct device *dev, const struct config 
 			 timer_kind_name(in->timer_kind) : "unknown");
 		meta_set(m, "timer_hz", "%" PRIu64, (uint64_t)in->timer_hz);
 		meta_set(m, "timer_overhead_ticks", "%" PRIu64, (uint64_t)in->timer_overhead_ticks);
+		meta_set(m, "call_overhead_mticks", "%" PRIu64, (uint64_t)in->call_overhead_mticks);
 		meta_set(m, "timer_overhead_subtracted", "yes");
 	}
 	set_file(m, "clocksource", "/sys/devices/system/clocksource/clocksource0/current_clocksource");

@@ -779,6 +779,12 @@ static void md_how(FILE *f, const struct run_data *rd)
 			fprintf(f, " per reading, %s", sub && !parse_bool(sub) ? "was NOT subtracted" :
 				   "was subtracted from every sample");
 		}
+		const char *call = rmeta_get(rd, "call_overhead_mticks");
+
+		if (call)
+			fprintf(f, "; the module reaches each allocator through a function pointer, and "
+				   "that call's own cost (%.3f ticks, measured at load with an empty "
+				   "allocator) was subtracted per call", atof(call) / 1000.0);
 		fprintf(f, ". ");
 	} else {
 		fprintf(f, "The timer is not recorded in meta.csv. ");

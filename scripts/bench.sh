@@ -145,7 +145,7 @@ EOF
 		-t "${ALLOCBENCH_VM_TIMEOUT:-7200}" -o "$work/vm" \
 		-f "$rdir/allocbench-static:/bin/allocbench" \
 		-f "$ko:/data/allocbench.ko" -f "$CONFIG:/data/$conf_name" \
-		"$work/guest.sh" "/data/$conf_name" "$qemu_version" "$git_rev" 2> >(grep -v -E '^allocbench-vm: |reboot: Power down' >&2) || rc=$?
+		"$work/guest.sh" "/data/$conf_name" "$qemu_version" "$git_rev" || rc=$?
 	mkdir -p "$(dirname "$OUT")"
 	if [ ! -d "$work/vm/run" ]; then
 		cp "$work/vm/console.log" "$OUT.console.log" 2>/dev/null || true

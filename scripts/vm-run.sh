@@ -28,7 +28,8 @@
 # no virtio_blk).
 #
 # OUTDIR also gets vm.env (accelerator, qemu_version, kernel_release,
-# cmdline, memory, smp, boot_s, wall_s) and console.log.
+# cmdline, memory, smp, boot_s, wall_s), console.log (ttyS0) and control.log
+# (the harness's own messages from the guest, on ttyS3).
 #
 # Exit status: the guest script's; 124 on timeout; 125 when the guest died
 # without results (panic, no /init, ...) or the harness itself failed.
@@ -200,21 +201,25 @@ mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mount -t debugfs debugfs /sys/kernel/debug 2>/dev/null
 mount -t tmpfs tmpfs /tmp
 mkdir -p /root
-echo "allocbench-vm: init up"
+# Harness messages go to ttyS3 (the host's control.log), so the console holds
+# only the kernel's and the guest script's output.
+stty -F /dev/ttyS3 raw -echo 2>/dev/null
+ctl() { echo "allocbench-vm: $*" > /dev/ttyS3; }
+ctl init up
 ALLOCBENCH_ACCEL=unknown
 for w in $(cat /proc/cmdline); do
 	case $w in allocbench.accel=*) ALLOCBENCH_ACCEL=${w#allocbench.accel=} ;; esac
 done
 export ALLOCBENCH_ACCEL ALLOCBENCH_LOG=/dev/ttyS1
 while read -r m; do
-	insmod "$m" 2>/dev/null || echo "allocbench-vm: insmod $m failed"
+	insmod "$m" 2>/dev/null || ctl "insmod $m failed"
 done < /etc/modules
 cd /out
 eval "set -- $(cat /etc/guest-args)"
 sh /guest.sh "$@"
 rc=$?
 echo "$rc" > /out/exit-code
-echo "allocbench-vm: guest script exit $rc"
+ctl "guest script exit $rc"
 cd /
 dmesg > /out/dmesg.txt 2>/dev/null
 sync
@@ -222,13 +227,13 @@ i=0
 while [ ! -b /dev/vda ] && [ $i -lt 20 ]; do sleep 0.1; i=$((i + 1)); done
 if [ -b /dev/vda ] && tar cf /dev/vda -C /out . 2>/tmp/tar.err; then
 	sync
-	echo "allocbench-vm: results on vda"
+	ctl "results on vda"
 else
 	stty -F /dev/ttyS2 raw -echo 2>/dev/null
 	tar cf - -C /out . | gzip | base64 > /dev/ttyS2
-	echo "allocbench-vm: results on ttyS2"
+	ctl "results on ttyS2"
 fi
-echo "allocbench-vm: done"
+ctl done
 poweroff -f
 EOF
 chmod +x "$root/init" "$root/guest.sh"
@@ -243,13 +248,14 @@ outdir=$(cd "$outdir" && pwd)
 
 start_qemu() {	# $1 = kvm|tcg
 	local a=$1
-	rm -f "$work/console.log" "$work/serial.log" "$work/data.b64" "$work/out.img" "$work/qemu.err"
+	rm -f "$work/console.log" "$work/serial.log" "$work/data.b64" "$work/control.log" "$work/out.img" "$work/qemu.err"
 	truncate -s 256M "$work/out.img"
 	: > "$work/console.log"
 	cmdline="console=ttyS0 panic=-1 loglevel=4 rdinit=/init allocbench.accel=$a${cmdline_extra:+ $cmdline_extra}"
 	local args=(-nodefaults -display none -no-reboot -m "$mem" -smp "$smp"
 		-kernel "$vmlinux" -initrd "$work/initrd.cpio" -append "$cmdline"
-		-serial "file:$work/console.log" -serial "file:$work/serial.log" -serial "file:$work/data.b64")
+		-serial "file:$work/console.log" -serial "file:$work/serial.log" -serial "file:$work/data.b64"
+		-serial "file:$work/control.log")
 	[ $use_disk = 1 ] && args+=(-drive "file=$work/out.img,format=raw,if=virtio")
 	if [ "$a" = kvm ]; then args+=(-accel kvm -cpu host); else args+=(-accel tcg); fi
 	# The subshell keeps bash's "Aborted" notice (QEMU asserting on a KVM
@@ -270,7 +276,7 @@ watch_qemu() {
 	t0=$(date +%s.%N)
 	while kill -0 "$qpid" 2>/dev/null; do
 		now=$(date +%s.%N)
-		if [ $seen = 0 ] && grep -q 'allocbench-vm: init up' "$work/console.log" 2>/dev/null; then
+		if [ $seen = 0 ] && grep -q 'allocbench-vm: init up' "$work/control.log" 2>/dev/null; then
 			seen=1
 			boot_s=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1f", b - a }')
 		fi
@@ -302,7 +308,7 @@ if [ "$accel" != tcg ]; then
 	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
 		start_qemu kvm
 		watch_qemu "$([ "$accel" = auto ] && echo "${ALLOCBENCH_KVM_PROBE_S:-6}" || echo 0)" || status=$?
-		if [ $status = 0 ] && ! grep -q 'allocbench-vm: init up' "$work/console.log" && [ "$accel" = auto ]; then
+		if [ $status = 0 ] && ! grep -q 'allocbench-vm: init up' "$work/control.log" && [ "$accel" = auto ]; then
 			status=3	# QEMU refused KVM outright
 			echo "$me: KVM unusable ($(grep -m1 -v warning "$work/qemu.err" | sed 's/^qemu-system-x86_64: //' || echo "QEMU exited")): using TCG (software emulation)" >&2
 		elif [ $status = 3 ]; then
@@ -327,6 +333,7 @@ wall_s=$(awk -v a="$start_all" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b -
 # ---- results --------------------------------------------------------------------
 cp "$work/console.log" "$outdir/console.log"
 [ -s "$work/serial.log" ] && cp "$work/serial.log" "$outdir/serial.log"
+cp "$work/control.log" "$outdir/control.log" 2>/dev/null || true
 got=0
 rm -f "$outdir/exit-code"
 # An untouched (all-zero) image is a valid empty tar: exit-code tells whether it held /out.
@@ -356,7 +363,7 @@ fi
 reason="no results came back"
 if grep -q 'Kernel panic' "$outdir/console.log"; then
 	reason=$(grep -m1 'Kernel panic' "$outdir/console.log" | sed 's/^\[[^]]*\] //')
-elif ! grep -q 'allocbench-vm: init up' "$outdir/console.log"; then
+elif ! grep -q 'allocbench-vm: init up' "$work/control.log"; then
 	reason="the guest never reached /init"
 	[ -s "$work/qemu.err" ] && reason="$reason (qemu: $(head -n1 "$work/qemu.err"))"
 fi

@@ -11,10 +11,10 @@
  * (-E2BIG otherwise), like copy_struct_from_user(). Fields marked "out" are
  * written by the module; "reserved" fields must be zero on input.
  *
- * The module measures and nothing else: samples are raw timer ticks with the
- * timer overhead NOT subtracted. The runner subtracts
- * allocbench_info.timer_overhead_ticks, converts ticks to ns with
- * timer_hz and computes every statistic.
+ * The module measures and nothing else: samples are raw timer ticks with no
+ * overhead subtracted. The runner subtracts allocbench_info.timer_overhead_ticks
+ * once per sample and call_overhead_mticks per allocator call in it, converts
+ * ticks to ns with timer_hz and computes every statistic.
  */
 #ifndef _UAPI_ALLOCBENCH_H
 #define _UAPI_ALLOCBENCH_H
@@ -114,7 +114,16 @@ struct allocbench_info {
 	__u64 timer_hz;			/* out: ticks per second */
 	__u64 timer_overhead_ticks;	/* out: min cost of two back-to-back reads, at load */
 	__u64 allocators;		/* out: bit n set if allocator n is available */
-	__u64 reserved[8];		/* zero */
+	/*
+	 * out: thousandths of a tick one call through the allocator table
+	 * costs inside a timed region (an empty allocator, minimum of many
+	 * batches, timer overhead removed). Timed regions call ->alloc and
+	 * ->free indirectly, which costs a retpoline on some CPUs: the runner
+	 * subtracts this per call, as it subtracts timer_overhead_ticks once
+	 * per sample.
+	 */
+	__u64 call_overhead_mticks;
+	__u64 reserved[7];		/* zero */
 };
 
 /* Facts about one allocator: the module's ops-table entry, as user space sees it. */
