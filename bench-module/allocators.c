@@ -247,6 +247,7 @@ const struct ab_allocator ab_allocators[ALLOCBENCH_NR_ALLOCATORS] = {
 		.alloc = ab_cache_alloc, .free = ab_cache_free,
 		/* Above it kmem_cache_create() fails loudly (dump_stack). */
 		.max_bytes = ab_kmalloc_max,
+		.call_max = ab_kmalloc_max,
 		.setup = ab_cache_setup, .teardown = ab_cache_teardown,
 		.flags = AB_CONTIG | AB_ATOMIC,
 		.mapping = ALLOCBENCH_MAP_DIRECT,

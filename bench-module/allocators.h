@@ -36,9 +36,15 @@ struct ab_req {
  * @alloc: allocate one object of @req->bytes; returns an opaque handle or
  *	NULL. This is the timed call, so it does nothing but allocate.
  * @free: release a handle returned by @alloc. Timed as well.
- * @max_bytes: largest size this API can serve on the running kernel; a
- *	request above it counts every operation as failed without calling
- *	@alloc, so no path with a WARN for oversized requests is ever taken.
+ * @max_bytes: largest size this API can serve on the running kernel, as
+ *	documented (reported through ALLOCBENCH_IOC_ALLOCATOR). RUN still
+ *	calls @alloc above it, so the limit is measured, not assumed: every
+ *	allocator here returns NULL without a WARN there when __GFP_NOWARN
+ *	is set (checked in mm/ of 6.1 and 6.12), unless @call_max says not.
+ * @call_max: optional: largest size it is safe to call @setup/@alloc with.
+ *	Above it a request counts every operation as failed without calling
+ *	anything and sets ALLOCBENCH_OUT_NOT_ATTEMPTED (kmem_cache_create()
+ *	of an oversized object prints a warning and dump_stack()).
  * @setup: optional, untimed, once per request before the first @alloc:
  *	e.g. create the kmem_cache. An error counts every operation as failed.
  * @teardown: optional, untimed, undoes @setup after the last @free.
@@ -56,6 +62,7 @@ struct ab_allocator {
 	void *(*alloc)(struct ab_req *req);
 	void (*free)(void *obj, struct ab_req *req);
 	u64 (*max_bytes)(void);
+	u64 (*call_max)(void);
 	int (*setup)(struct ab_req *req);
 	void (*teardown)(struct ab_req *req);
 	void *(*addr)(void *obj, struct ab_req *req);

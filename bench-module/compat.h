@@ -74,4 +74,17 @@ static inline struct kmem_cache *ab_kmem_cache_create(const char *name,
 }
 #endif
 
+/* ---- access latency (issue 4) ---- */
+
+/*
+ * lookup_address() walks init_mm and says which level maps an address
+ * (PG_LEVEL_4K/2M/1G); x86 exports it (GPL). Elsewhere the module reports
+ * the mapping levels as unavailable.
+ */
+#ifdef CONFIG_X86_64
+#define AB_HAVE_LOOKUP_ADDRESS	1
+#else
+#define AB_HAVE_LOOKUP_ADDRESS	0
+#endif
+
 #endif /* _ALLOCBENCH_COMPAT_H */

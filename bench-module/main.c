@@ -18,6 +18,7 @@
 #include "allocbench.h"
 #include "allocators.h"
 #include "compat.h"
+#include "frag.h"
 #include "internal.h"
 #include "timing.h"
 
@@ -161,6 +162,14 @@ static long ab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return ab_ioctl_allocator(uarg);
 	case _IOC_NR(ALLOCBENCH_IOC_RUN):
 		return ab_ioctl_run(uarg);
+	/* access latency (issue 4) */
+	case _IOC_NR(ALLOCBENCH_IOC_ACCESS):
+		return ab_ioctl_access(uarg);
+	/* limits and fragmentation (issue 3) */
+	case _IOC_NR(ALLOCBENCH_IOC_FRAG):
+		return ab_ioctl_frag(file, uarg);
+	case _IOC_NR(ALLOCBENCH_IOC_FOOTPRINT):
+		return ab_ioctl_footprint(uarg);
 	default:
 		return -ENOTTY;
 	}
@@ -168,6 +177,9 @@ static long ab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static const struct file_operations ab_fops = {
 	.owner		= THIS_MODULE,
+	/* per-file state (issue 3): a fragmentation hold dies with its file */
+	.open		= ab_file_open,
+	.release	= ab_file_release,
 	.unlocked_ioctl	= ab_ioctl,
 	/* All structs are fixed-width with 8-byte aligned u64s: same layout. */
 	.compat_ioctl	= compat_ptr_ioctl,

@@ -45,6 +45,7 @@ static DEFINE_MUTEX(ab_run_mutex);
  * @migrated: the series ran on another CPU at some point
  * @atomic: GFP_ATOMIC profile: timed regions run with preemption off
  * @touch: write one byte per page between allocation and free
+ * @not_attempted: the size is above the allocator's @call_max: nothing called
  */
 struct ab_series {
 	const struct ab_allocator *a;
@@ -60,6 +61,7 @@ struct ab_series {
 	bool migrated;
 	bool atomic;
 	bool touch;
+	bool not_attempted;
 };
 
 static const gfp_t ab_gfp_profiles[ALLOCBENCH_NR_GFP] = {
@@ -411,9 +413,10 @@ static int ab_series_run(struct ab_series *s, const struct allocbench_run *r)
 	const struct ab_allocator *a = s->a;
 	int ret;
 
-	if (r->bytes > a->max_bytes()) {
-		/* Guaranteed to fail: count it, never call into a WARN path. */
+	if (a->call_max && r->bytes > a->call_max()) {
+		/* Calling would dump_stack(): count it as failed, say so. */
 		ab_add_failures(s, (u64)r->count * r->batch);
+		s->not_attempted = true;
 		return 0;
 	}
 	if (a->setup && a->setup(&s->req)) {
@@ -555,6 +558,8 @@ long ab_ioctl_run(void __user *uarg)
 	r.failures = s.failures;
 	r.cpu = s.cpu;
 	r.out_flags = s.migrated ? ALLOCBENCH_OUT_MIGRATED : 0;
+	if (s.not_attempted)
+		r.out_flags |= ALLOCBENCH_OUT_NOT_ATTEMPTED;
 	r.fallbacks = s.fallbacks;
 	/* Bursts copy both halves, gaps included (zero) when allocations failed. */
 	if (r.op != ALLOCBENCH_OP_BURST)

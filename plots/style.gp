@@ -90,3 +90,24 @@ set border 3 lw 1.2 lc rgb "#333333"
 set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 0 \
     box lc rgb "#d0d0d0" opaque
 set style fill transparent solid AB_BAND_ALPHA noborder
+
+# ---- access latency (issue 4): series of the access charts ----
+# Views and backings that are not allocators: the direct map of vmap's
+# pages, and user-space backings of `allocbench uaccess`. A series name
+# "name/line" is drawn dashed in the colour of "name"; "(direct)" marks the
+# direct-map view of an allocator's pages.
+#   direct   #009E73 (same pages as vmap, through the linear map)
+#   4k       #D55E00   thp  #0072B2   hugetlb  #8C564B
+ab_sbase(n) = strstrt(n, "/") ? n[1:strstrt(n, "/") - 1] : n
+ab_scolor(n) = \
+    ab_sbase(n) eq "direct"  ? "#009E73" : \
+    ab_sbase(n) eq "4k"      ? "#D55E00" : \
+    ab_sbase(n) eq "thp"     ? "#0072B2" : \
+    ab_sbase(n) eq "hugetlb" ? "#8C564B" : \
+    strstrt(ab_sbase(n), "(direct)") ? "#009E73" : ab_color(ab_sbase(n))
+ab_spt(n) = \
+    ab_sbase(n) eq "direct"  ?  5 : \
+    ab_sbase(n) eq "4k"      ?  9 : \
+    ab_sbase(n) eq "thp"     ?  7 : \
+    ab_sbase(n) eq "hugetlb" ? 11 : ab_pt(ab_sbase(n))
+ab_sdash(n) = strstrt(n, "/line") ? 2 : 1

@@ -19,6 +19,8 @@
 #include <unistd.h>
 
 #include "charts.h"
+#include "report_access.h"
+#include "report_limits.h"
 
 extern char **environ;
 
@@ -228,6 +230,13 @@ static int run_gnuplot(const char *gnuplot, const char *script, const char *vars
 		if (errno != EINTR)
 			return -1;
 	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
+}
+
+/* access (issue 4): report_access.c renders its charts with the same runner. */
+int charts_run_gnuplot(const char *gnuplot, const char *script, const char *vars, const char *fmt,
+		       const char *log)
+{
+	return run_gnuplot(gnuplot, script, vars, fmt, log);
 }
 
 static void print_log_tail(const char *log)
@@ -454,5 +463,9 @@ int charts_render(const struct run_data *rd, int quiet, char *why, size_t whylen
 		if (ok)
 			rendered++;
 	}
+	/* access (issue 4): access-page, access-line, mapping, uaccess */
+	rendered += access_charts_render(rd, gnuplot, plots, datadir, footer, quiet);
+	/* limits and fragmentation (issue 3): limits, frag-success, buddyinfo, overhead */
+	rendered += limits_charts_render(rd, gnuplot, plots, datadir, footer, quiet);
 	return rendered;
 }

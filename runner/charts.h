@@ -21,4 +21,8 @@ int charts_render(const struct run_data *rd, int quiet, char *why, size_t whylen
  * executable (../plots, ../share/allocbench/plots), or the source tree. */
 int charts_find_plots(char *out, size_t len);
 
+/* access (issue 4): runs gnuplot -c SCRIPT VARS FMT, output to LOG. 0 or -1. */
+int charts_run_gnuplot(const char *gnuplot, const char *script, const char *vars, const char *fmt,
+		       const char *log);
+
 #endif

@@ -288,6 +288,7 @@ int cmd_run(int argc, char **argv)
 		meta_utc_now(now, sizeof(now));
 		meta_set(&meta, "finished_utc", "%s", now);
 		meta_set(&meta, "duration_s", "%.1f", now_seconds() - t0);
+		meta_directmap(&meta, "after");	/* access (issue 4) */
 	}
 	snprintf(path, sizeof(path), "%s/meta.csv", outdir);
 	if (meta_write(&meta, path)) {

@@ -15,26 +15,21 @@
 #include <unistd.h>
 
 #include "commands.h"
+#include "config.h"
+#include "experiment.h"
 #include "csv.h"
+#include "meta.h"
 #include "sizes.h"
 #include "stats.h"
 #include "uaccess.h"
 #include "util.h"
 
 #define UACCESS_SCHEMA_VERSION	1
-#define UACCESS_MAX_PASSES	101
-
-enum uaccess_layout { UL_PAGE, UL_LINE, UL_SEQ, UL_NR };
-static const char *const layout_names[UL_NR] = { "page", "line", "seq" };
 
 struct uaccess_opts {
+	struct uaccess_settings set;
 	const char *out_dir;
-	struct size_list sizes;
-	bool backings[UACCESS_NR_BACKINGS];
-	bool layouts[UL_NR];
-	unsigned int passes;
-	size_t min_steps;
-	uint64_t seed;
+	const char *config;
 	int cpu;
 	unsigned int mem_cap_percent;
 	bool quiet;
@@ -72,7 +67,10 @@ static void usage(FILE *f)
 "Each buffer's first touch (one write per 4K page after mmap) is timed too.\n"
 "\n"
 "options:\n"
-"  -o, --out DIR          write DIR/uaccess.csv (default: print the table only)\n"
+"  -c, --config FILE      take the settings of FILE's [uaccess] section (the\n"
+"                         options below override them)\n"
+"  -o, --out DIR          write DIR/uaccess.csv and DIR/uaccess-meta.csv (the\n"
+"                         machine it ran on); default: print the table only\n"
 "  -s, --sizes LIST       working sets, e.g. 4K..1G x2 (default 4K..1G x4)\n"
 "  -b, --backings LIST    4k,thp,hugetlb (default all; hugetlb without reserved\n"
 "                         pages is recorded as unavailable)\n"
@@ -85,30 +83,7 @@ static void usage(FILE *f)
 "  -q, --quiet            no progress line, no table\n"
 "  -h, --help             this text\n"
 "\n"
-"exit codes: 0 ok, 1 a measurement or file error, 2 bad options\n");
-}
-
-static int parse_list(const char *arg, const char *const *names, size_t n,
-		      bool *chosen, const char *what)
-{
-	char *copy = strdup(arg), *save = NULL;
-	int rc = 0;
-
-	memset(chosen, 0, n * sizeof(*chosen));
-	for (char *tok = strtok_r(copy, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save)) {
-		size_t i;
-
-		for (i = 0; i < n && strcmp(tok, names[i]); i++)
-			;
-		if (i == n) {
-			fprintf(stderr, "allocbench uaccess: --%s: unknown value '%s'\n", what, tok);
-			rc = -1;
-			break;
-		}
-		chosen[i] = true;
-	}
-	free(copy);
-	return rc;
+"exit codes: 0 ok, 1 a measurement or file error, 2 bad options or config\n");
 }
 
 static int parse_uint(const char *arg, const char *opt, uint64_t lo, uint64_t hi,
@@ -125,9 +100,11 @@ static int parse_uint(const char *arg, const char *opt, uint64_t lo, uint64_t hi
 	return 0;
 }
 
+/* Options override the config's [uaccess], which overrides the defaults. */
 static int parse_opts(int argc, char **argv, struct uaccess_opts *o)
 {
 	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "sizes", required_argument, NULL, 's' },
 		{ "backings", required_argument, NULL, 'b' },
@@ -141,55 +118,78 @@ static int parse_opts(int argc, char **argv, struct uaccess_opts *o)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *backing_names[UACCESS_NR_BACKINGS];
-	const char *sizes = "4K..1G x4";
+	static const char shortopts[] = "c:o:s:b:l:p:qh";
 	unsigned long long v;
-	char err[256];
+	char err[512];
 	int c;
 
-	for (int i = 0; i < UACCESS_NR_BACKINGS; i++)
-		backing_names[i] = uaccess_backing_name((enum uaccess_backing)i);
 	memset(o, 0, sizeof(*o));
-	for (int i = 0; i < UACCESS_NR_BACKINGS; i++)
-		o->backings[i] = true;
-	for (int i = 0; i < UL_NR; i++)
-		o->layouts[i] = true;
-	o->passes = 7;
-	o->min_steps = 1U << 20;
-	o->seed = 1;
 	o->mem_cap_percent = 50;
+	if (uaccess_settings_init(&o->set)) {
+		fprintf(stderr, "allocbench uaccess: out of memory\n");
+		return -1;
+	}
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:s:b:l:p:qh", longopts, NULL)) != -1) {
+	/* First pass: the config, so that any option given overrides it. */
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		if (c == 'c')
+			o->config = optarg;
+	if (o->config) {
+		struct config cfg;
+		const struct uaccess_settings *sec;
+
+		if (config_load(o->config, &cfg, err, sizeof(err))) {
+			fprintf(stderr, "allocbench uaccess: %s\n", err);
+			return -1;
+		}
+		sec = config_uaccess(&cfg);
+		if (!sec) {
+			fprintf(stderr, "allocbench uaccess: %s has no [uaccess] section\n", o->config);
+			config_free(&cfg);
+			return -1;
+		}
+		uaccess_settings_free(&o->set);
+		o->set = *sec;
+		o->set.sizes = malloc(sec->nsizes * sizeof(*sec->sizes));
+		if (o->set.sizes)
+			memcpy(o->set.sizes, sec->sizes, sec->nsizes * sizeof(*sec->sizes));
+		config_free(&cfg);
+		if (!o->set.sizes) {
+			fprintf(stderr, "allocbench uaccess: out of memory\n");
+			return -1;
+		}
+	}
+
+	optind = 0;
+	opterr = 1;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
+		const char *key = NULL;
+
 		switch (c) {
+		case 'c':
+			break;
 		case 'o':
 			o->out_dir = optarg;
 			break;
 		case 's':
-			sizes = optarg;
+			key = "sizes";
 			break;
 		case 'b':
-			if (parse_list(optarg, backing_names, UACCESS_NR_BACKINGS, o->backings, "backings"))
-				return -1;
+			key = "backings";
 			break;
 		case 'l':
-			if (parse_list(optarg, layout_names, UL_NR, o->layouts, "layouts"))
-				return -1;
+			key = "layouts";
 			break;
 		case 'p':
-			if (parse_uint(optarg, "--passes", 1, UACCESS_MAX_PASSES, &v))
-				return -1;
-			o->passes = (unsigned int)v;
+			key = "passes";
 			break;
 		case 'M':
-			if (parse_uint(optarg, "--min-steps", 1, 1ULL << 32, &v))
-				return -1;
-			o->min_steps = (size_t)v;
+			key = "min_steps";
 			break;
 		case 'S':
-			if (parse_uint(optarg, "--seed", 0, UINT64_MAX, &v))
-				return -1;
-			o->seed = v;
+			key = "seed";
 			break;
 		case 'C':
 			if (!strcmp(optarg, "-1")) {
@@ -215,13 +215,13 @@ static int parse_opts(int argc, char **argv, struct uaccess_opts *o)
 			usage(stderr);
 			return -1;
 		}
+		if (key && uaccess_settings_set(&o->set, key, optarg, err, sizeof(err))) {
+			fprintf(stderr, "allocbench uaccess: --%s\n", err);
+			return -1;
+		}
 	}
 	if (optind < argc) {
 		fprintf(stderr, "allocbench uaccess: unexpected argument '%s'\n", argv[optind]);
-		return -1;
-	}
-	if (size_list_parse(sizes, &o->sizes, err, sizeof(err))) {
-		fprintf(stderr, "allocbench uaccess: --sizes: %s\n", err);
 		return -1;
 	}
 	return 0;
@@ -279,9 +279,9 @@ static int measure_buffer(const struct uaccess_opts *o, struct csv_writer *w,
 	int rc = 0;
 
 	if (uaccess_map(&b, bk, ws, reason, sizeof(reason))) {
-		for (int l = 0; l < UL_NR && !rc; l++)
-			if (o->layouts[l])
-				rc = write_row(w, bk, layout_names[l], ws, "unavailable", 0, 0,
+		for (int l = 0; l < UACCESS_NR_LAYOUTS && !rc; l++)
+			if (o->set.layouts[l])
+				rc = write_row(w, bk, uaccess_layout_name(l), ws, "unavailable", 0, 0,
 					       NULL, NULL, -1, -1, -1, reason);
 		return rc;
 	}
@@ -293,8 +293,8 @@ static int measure_buffer(const struct uaccess_opts *o, struct csv_writer *w,
 		snprintf(reason, sizeof(reason), "%zu of %zu bytes huge-mapped",
 			 b.huge_bytes, b.bytes);
 
-	for (int l = UL_PAGE; l <= UL_LINE && !rc; l++) {
-		enum chain_layout cl = l == UL_PAGE ? CHAIN_PAGE : CHAIN_LINE;
+	for (int l = UACCESS_PAGE; l <= UACCESS_LINE && !rc; l++) {
+		enum chain_layout cl = l == UACCESS_PAGE ? CHAIN_PAGE : CHAIN_LINE;
 		size_t npages = b.bytes / 4096;
 		uint32_t *scratch;
 		struct chain chain;
@@ -302,23 +302,23 @@ static int measure_buffer(const struct uaccess_opts *o, struct csv_writer *w,
 		double dtlb = -1;
 		char dtlb_reason[160] = "";
 
-		if (!o->layouts[l])
+		if (!o->set.layouts[l])
 			continue;
 		scratch = malloc(chain_scratch_words(cl, npages, 4096, 64) * sizeof(uint32_t));
 		if (!scratch || chain_build(&chain, cl, npages, 4096, 64, contiguous_page,
-					    b.base, o->seed, scratch) ||
+					    b.base, o->set.seed, scratch) ||
 		    !chain_is_single_cycle(&chain)) {
 			free(scratch);
 			fprintf(stderr, "allocbench uaccess: chain self-check failed at %s %s %llu\n",
-				uaccess_backing_name(bk), layout_names[l], (unsigned long long)ws);
+				uaccess_backing_name(bk), uaccess_layout_name(l), (unsigned long long)ws);
 			uaccess_unmap(&b);
 			return -1;
 		}
 		free(scratch);
-		size_t steps = ((o->min_steps + chain.elements - 1) / chain.elements) * chain.elements;
+		size_t steps = ((o->set.min_steps + chain.elements - 1) / chain.elements) * chain.elements;
 
-		uaccess_chase(&chain, o->passes, o->min_steps, samples);
-		stats_compute(samples, o->passes, &st);
+		uaccess_chase(&chain, o->set.passes, o->set.min_steps, samples);
+		stats_compute(samples, o->set.passes, &st);
 		if (uaccess_dtlb_misses(&chain, steps, &dtlb, dtlb_reason, sizeof(dtlb_reason)))
 			dtlb = -1;
 		char row_reason[512];
@@ -326,19 +326,19 @@ static int measure_buffer(const struct uaccess_opts *o, struct csv_writer *w,
 		snprintf(row_reason, sizeof(row_reason), "%s%s%s", reason,
 			 reason[0] && dtlb_reason[0] ? "; " : "",
 			 dtlb < 0 ? dtlb_reason : "");
-		rc = write_row(w, bk, layout_names[l], ws, status, o->passes, steps, &st, NULL,
+		rc = write_row(w, bk, uaccess_layout_name(l), ws, status, o->set.passes, steps, &st, NULL,
 			       -1, (double)b.huge_bytes, dtlb, row_reason);
-		if (l == UL_PAGE && huge_confirmed) {
+		if (l == UACCESS_PAGE && huge_confirmed) {
 			tax->p50[bk] = st.p50;
 			tax->have[bk] = true;
 		}
 	}
-	if (o->layouts[UL_SEQ] && !rc) {
+	if (o->set.layouts[UACCESS_SEQ] && !rc) {
 		struct stats st;
 
-		uaccess_seq_read(&b, o->passes, samples);
-		stats_compute(samples, o->passes, &st);
-		rc = write_row(w, bk, "seq", ws, status, o->passes, 0, NULL, &st, -1,
+		uaccess_seq_read(&b, o->set.passes, samples);
+		stats_compute(samples, o->set.passes, &st);
+		rc = write_row(w, bk, "seq", ws, status, o->set.passes, 0, NULL, &st, -1,
 			       (double)b.huge_bytes, -1, reason);
 	}
 	if (!rc)
@@ -354,7 +354,7 @@ static void print_tax(const struct uaccess_opts *o, const struct tax_cell *tax)
 
 	printf("\nTLB tax in user space (page layout, median ns per access; ratio = 4k / huge)\n");
 	printf("%-10s %10s %10s %8s %10s %8s\n", "set", "4k", "thp", "4k/thp", "hugetlb", "4k/htlb");
-	for (size_t i = 0; i < o->sizes.n; i++) {
+	for (size_t i = 0; i < o->set.nsizes; i++) {
 		const struct tax_cell *t = &tax[i];
 		char c4[16] = "-", ct[16] = "-", rt[16] = "-", ch[16] = "-", rh[16] = "-";
 
@@ -370,9 +370,34 @@ static void print_tax(const struct uaccess_opts *o, const struct tax_cell *tax)
 			if (t->have[UACCESS_4K])
 				snprintf(rh, sizeof(rh), "%.2fx", t->p50[UACCESS_4K] / t->p50[UACCESS_HUGETLB]);
 		}
-		printf("%-10s %10s %10s %8s %10s %8s\n", size_format(o->sizes.v[i], sz, sizeof(sz)),
+		printf("%-10s %10s %10s %8s %10s %8s\n", size_format(o->set.sizes[i], sz, sizeof(sz)),
 		       c4, ct, rt, ch, rh);
 	}
+}
+
+/* uaccess-meta.csv: the machine these timings come from, which need not be
+ * the one the module ran on (make bench runs uaccess on the host and the
+ * module in a VM). Charts take their cache and TLB guides from it. */
+static int write_machine_meta(const struct uaccess_opts *o)
+{
+	struct meta m = { 0 };
+	char path[4096], now[64];
+	int rc;
+
+	meta_set(&m, "schema_version", "%d", UACCESS_SCHEMA_VERSION);
+	meta_set(&m, "runner_version", "%s", ALLOCBENCH_VERSION);
+	meta_utc_now(now, sizeof(now));
+	meta_set(&m, "finished_utc", "%s", now);
+	meta_collect_machine(&m);
+	meta_set(&m, "cpu_pinned", "%d", o->cpu);
+	meta_set(&m, "passes", "%u", o->set.passes);
+	meta_set(&m, "min_steps", "%zu", o->set.min_steps);
+	meta_set(&m, "seed", "%llu", (unsigned long long)o->set.seed);
+	meta_set(&m, "timer", "clock_gettime(CLOCK_MONOTONIC_RAW)");
+	snprintf(path, sizeof(path), "%s/uaccess-meta.csv", o->out_dir);
+	rc = meta_write(&m, path);
+	meta_free(&m);
+	return rc;
 }
 
 int cmd_uaccess(int argc, char **argv)
@@ -383,8 +408,10 @@ int cmd_uaccess(int argc, char **argv)
 	char path[4096];
 	int rc = 0;
 
-	if (parse_opts(argc, argv, &o))
+	if (parse_opts(argc, argv, &o)) {
+		uaccess_settings_free(&o.set);
 		return EXIT_USAGE;
+	}
 	if (o.cpu >= 0) {
 		cpu_set_t set;
 
@@ -392,40 +419,40 @@ int cmd_uaccess(int argc, char **argv)
 		CPU_SET(o.cpu, &set);
 		if (sched_setaffinity(0, sizeof(set), &set)) {
 			fprintf(stderr, "allocbench uaccess: --cpu %d: %s\n", o.cpu, strerror(errno));
-			size_list_free(&o.sizes);
+			uaccess_settings_free(&o.set);
 			return EXIT_USAGE;
 		}
 	}
 	if (o.out_dir && mkdir_p(o.out_dir, 0755)) {
 		fprintf(stderr, "allocbench uaccess: cannot create %s: %s\n", o.out_dir, strerror(errno));
-		size_list_free(&o.sizes);
+		uaccess_settings_free(&o.set);
 		return EXIT_FAILURE_RUN;
 	}
 	snprintf(path, sizeof(path), "%s/uaccess.csv", o.out_dir ? o.out_dir : "/tmp");
 	if (!o.out_dir)	/* table only: the CSV goes nowhere lasting */
 		snprintf(path, sizeof(path), "/tmp/allocbench-uaccess-%d.csv", (int)getpid());
 	w = csv_create(path, columns, NCOLUMNS);
-	tax = calloc(o.sizes.n, sizeof(*tax));
+	tax = calloc(o.set.nsizes, sizeof(*tax));
 	if (!w || !tax) {
 		fprintf(stderr, "allocbench uaccess: cannot write %s: %s\n", path, strerror(errno));
 		if (w)
 			csv_abort(w);
 		free(tax);
-		size_list_free(&o.sizes);
+		uaccess_settings_free(&o.set);
 		return EXIT_FAILURE_RUN;
 	}
 
 	uint64_t cap = mem_available_bytes() / 100 * o.mem_cap_percent;
 	bool tty = !o.quiet && isatty(STDERR_FILENO);
-	size_t k = 0, total = o.sizes.n * UACCESS_NR_BACKINGS;
+	size_t k = 0, total = o.set.nsizes * UACCESS_NR_BACKINGS;
 
-	for (size_t i = 0; i < o.sizes.n && !rc; i++) {
+	for (size_t i = 0; i < o.set.nsizes && !rc; i++) {
 		for (int bk = 0; bk < UACCESS_NR_BACKINGS && !rc; bk++) {
-			uint64_t ws = o.sizes.v[i];
+			uint64_t ws = o.set.sizes[i];
 			char sz[32];
 
 			k++;
-			if (!o.backings[bk])
+			if (!o.set.backings[bk])
 				continue;
 			if (tty)
 				fprintf(stderr, "\r\033[K[%zu/%zu] uaccess %s %s", k, total,
@@ -435,9 +462,9 @@ int cmd_uaccess(int argc, char **argv)
 
 				snprintf(reason, sizeof(reason),
 					 "skipped: above %u%% of MemAvailable", o.mem_cap_percent);
-				for (int l = 0; l < UL_NR && !rc; l++)
-					if (o.layouts[l])
-						rc = write_row(w, bk, layout_names[l], ws, "skipped", 0,
+				for (int l = 0; l < UACCESS_NR_LAYOUTS && !rc; l++)
+					if (o.set.layouts[l])
+						rc = write_row(w, bk, uaccess_layout_name(l), ws, "skipped", 0,
 							       0, NULL, NULL, -1, -1, -1, reason);
 				continue;
 			}
@@ -455,11 +482,16 @@ int cmd_uaccess(int argc, char **argv)
 	}
 	if (!o.out_dir)
 		unlink(path);
+	if (!rc && o.out_dir && write_machine_meta(&o)) {
+		fprintf(stderr, "allocbench uaccess: cannot write %s/uaccess-meta.csv: %s\n",
+			o.out_dir, strerror(errno));
+		rc = -1;
+	}
 	if (!rc && !o.quiet)
 		print_tax(&o, tax);
 	if (!rc && !o.quiet && o.out_dir)
 		printf("wrote %s\n", path);
 	free(tax);
-	size_list_free(&o.sizes);
+	uaccess_settings_free(&o.set);
 	return rc ? EXIT_FAILURE_RUN : EXIT_OK;
 }

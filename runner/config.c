@@ -24,6 +24,15 @@
 
 const struct experiment_kind *const experiment_kinds[] = {
 	&exp_latency,
+	/* access latency (issue 4) */
+	&exp_access,
+	&exp_mapping,
+	/* limits and fragmentation (issue 3) */
+	&exp_probe,
+	&exp_frag,
+	&exp_overhead,
+	/* user-space access, run on the host by `allocbench uaccess -c` */
+	&exp_uaccess,
 	NULL,
 };
 

@@ -66,5 +66,17 @@ struct experiment_kind {
 /* NULL-terminated, in the order their CSVs are described in --help. */
 extern const struct experiment_kind *const experiment_kinds[];
 extern const struct experiment_kind exp_latency;
+/* limits and fragmentation (issue 3) */
+extern const struct experiment_kind exp_probe;
+extern const struct experiment_kind exp_frag;
+extern const struct experiment_kind exp_overhead;
+/* access latency (issue 4): exp_access.c */
+extern const struct experiment_kind exp_access;
+extern const struct experiment_kind exp_mapping;
+/* [uaccess]: exp_uaccess.c; plans no points, read by `allocbench uaccess -c` */
+extern const struct experiment_kind exp_uaccess;
+struct uaccess_settings;
+/* The config's [uaccess] section, or NULL. */
+const struct uaccess_settings *config_uaccess(const struct config *cfg);
 
 #endif

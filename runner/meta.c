@@ -229,6 +229,194 @@ static void set_preemption(struct meta *m, const char *version)
 	}
 }
 
+/* ---- access latency (issue 4): caches, TLBs, direct-map levels ---- */
+
+/* l1d_bytes, l2_bytes, l3_bytes from sysfs (cpu0's cache indices). */
+static void set_caches(struct meta *m)
+{
+	static const char *const keys[] = { "l1d_bytes", "l2_bytes", "l3_bytes" };
+	uint64_t found[3] = { 0, 0, 0 };
+	char path[128], buf[64], type[64];
+
+	for (int i = 0; i < 16; i++) {
+		uint64_t level, sz;
+		char *end;
+
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+		if (read_line(path, buf, sizeof(buf)))
+			break;
+		level = strtoull(buf, NULL, 10);
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/type", i);
+		if (read_line(path, type, sizeof(type)))
+			continue;
+		snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+		if (read_line(path, buf, sizeof(buf)))
+			continue;
+		sz = strtoull(buf, &end, 10);
+		if (*end == 'K')
+			sz <<= 10;
+		else if (*end == 'M')
+			sz <<= 20;
+		if (level < 1 || level > 3 || !strcmp(type, "Instruction"))
+			continue;
+		found[level - 1] = sz;
+	}
+	for (int i = 0; i < 3; i++) {
+		if (found[i])
+			meta_set(m, keys[i], "%" PRIu64, found[i]);
+		else
+			meta_set(m, keys[i], "unavailable: not in /sys/devices/system/cpu/cpu0/cache");
+	}
+}
+
+#if defined(__x86_64__) || defined(__i386__)
+#include <cpuid.h>
+
+/* dTLB entries for 4K and 2M pages, L1 and L2, from CPUID. */
+static void set_tlbs(struct meta *m)
+{
+	unsigned a, b, c, d, max_ext = __get_cpuid_max(0x80000000, NULL), max_std = __get_cpuid_max(0, NULL);
+	unsigned l1_4k = 0, l1_2m = 0, l2_4k = 0, l2_2m = 0, l1_1g = 0, l2_1g = 0;
+	const char *src = NULL;
+
+	if (max_ext >= 0x80000006 && __get_cpuid(0x80000005, &a, &b, &c, &d) && (a | b)) {
+		/* AMD: 0x80000005 L1, 0x80000006 L2 (EAX 2M/4M, EBX 4K). */
+		l1_2m = (a >> 16) & 0xff;
+		l1_4k = (b >> 16) & 0xff;
+		__get_cpuid(0x80000006, &a, &b, &c, &d);
+		l2_2m = (a >> 16) & 0xfff;
+		l2_4k = (b >> 16) & 0xfff;
+		if (max_ext >= 0x80000019 && __get_cpuid(0x80000019, &a, &b, &c, &d)) {
+			l1_1g = (a >> 16) & 0xfff;
+			l2_1g = (b >> 16) & 0xfff;
+		}
+		src = "cpuid 0x80000005/0x80000006";
+	} else if (max_std >= 0x18) {
+		/* Intel: leaf 0x18, deterministic address translation parameters. */
+		unsigned nsub;
+
+		__cpuid_count(0x18, 0, a, b, c, d);
+		nsub = a;
+		for (unsigned sub = 0; sub <= nsub && sub < 64; sub++) {
+			unsigned type, level, entries;
+
+			__cpuid_count(0x18, sub, a, b, c, d);
+			type = d & 0x1f;
+			level = (d >> 5) & 7;
+			if (type != 1 && type != 3 && type != 4)	/* data, unified, load */
+				continue;
+			entries = ((b >> 16) & 0xffff) * c;
+			if (level == 1) {
+				if (b & 1)
+					l1_4k = l1_4k > entries ? l1_4k : entries;
+				if (b & 2)
+					l1_2m = l1_2m > entries ? l1_2m : entries;
+				if (b & 8)
+					l1_1g = l1_1g > entries ? l1_1g : entries;
+			} else if (level == 2) {
+				if (b & 1)
+					l2_4k = l2_4k > entries ? l2_4k : entries;
+				if (b & 2)
+					l2_2m = l2_2m > entries ? l2_2m : entries;
+				if (b & 8)
+					l2_1g = l2_1g > entries ? l2_1g : entries;
+			}
+		}
+		src = "cpuid 0x18";
+	}
+	if (!src || !(l1_4k | l2_4k)) {
+		const char *why = src ? "cpuid reports no dTLB sizes (an emulated CPU?)" :
+			"neither AMD leaves 0x80000005/6 nor Intel leaf 0x18 (leaf 0x2 descriptors not decoded)";
+
+		meta_set(m, "dtlb_l1_4k_entries", "unavailable: %s", why);
+		meta_set(m, "dtlb_l1_2m_entries", "unavailable: %s", why);
+		meta_set(m, "dtlb_l2_4k_entries", "unavailable: %s", why);
+		meta_set(m, "dtlb_l2_2m_entries", "unavailable: %s", why);
+		return;
+	}
+	meta_set(m, "tlb_source", "%s", src);
+	meta_set(m, "dtlb_l1_4k_entries", "%u", l1_4k);
+	meta_set(m, "dtlb_l1_2m_entries", "%u", l1_2m);
+	meta_set(m, "dtlb_l2_4k_entries", "%u", l2_4k);
+	meta_set(m, "dtlb_l2_2m_entries", "%u", l2_2m);
+	if (l1_1g | l2_1g) {
+		meta_set(m, "dtlb_l1_1g_entries", "%u", l1_1g);
+		meta_set(m, "dtlb_l2_1g_entries", "%u", l2_1g);
+	}
+}
+#else
+static void set_tlbs(struct meta *m)
+{
+	meta_set(m, "dtlb_l1_4k_entries", "unavailable: CPUID is x86 only");
+	meta_set(m, "dtlb_l2_4k_entries", "unavailable: CPUID is x86 only");
+}
+#endif
+
+void meta_directmap(struct meta *m, const char *when)
+{
+	static const char *const names[] = { "DirectMap4k:", "DirectMap2M:", "DirectMap1G:" };
+	static const char *const keys[] = { "directmap_4k", "directmap_2m", "directmap_1g" };
+	int seen[3] = { 0, 0, 0 };
+	char line[256], key[64];
+	FILE *f = fopen("/proc/meminfo", "re");
+
+	while (f && fgets(line, sizeof(line), f)) {
+		for (int i = 0; i < 3; i++) {
+			size_t l = strlen(names[i]);
+
+			if (!strncmp(line, names[i], l)) {
+				snprintf(key, sizeof(key), "%s_bytes_%s", keys[i], when);
+				meta_set(m, key, "%llu", strtoull(line + l, NULL, 10) * 1024ULL);
+				seen[i] = 1;
+			}
+		}
+	}
+	if (f)
+		fclose(f);
+	for (int i = 0; i < 3; i++) {
+		if (seen[i])
+			continue;
+		snprintf(key, sizeof(key), "%s_bytes_%s", keys[i], when);
+		meta_set(m, key, "unavailable: no %s in /proc/meminfo", names[i]);
+	}
+}
+
+static void meta_collect_access(struct meta *m)
+{
+	set_caches(m);
+	set_tlbs(m);
+	meta_directmap(m, "before");
+}
+/* ---- end access ---- */
+
+void meta_collect_machine(struct meta *m)
+{
+	struct utsname u;
+	char *cpuinfo = read_all("/proc/cpuinfo", NULL);
+
+	if (uname(&u) == 0) {
+		meta_set(m, "hostname", "%s", u.nodename);
+		meta_set(m, "kernel_release", "%s", u.release);
+		meta_set(m, "machine", "%s", u.machine);
+	} else {
+		meta_set(m, "hostname", "unavailable: uname: %s", strerror(errno));
+		meta_set(m, "kernel_release", "unavailable: uname: %s", strerror(errno));
+	}
+	set_cpu_model(m);
+	meta_set(m, "cpu_count", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
+	/* A guest of a hardware hypervisor still runs user code on the real CPU,
+	 * but its page walks are two-dimensional (EPT/NPT): worth knowing. */
+	if (cpuinfo)
+		meta_set(m, "hypervisor", "%s", strstr(cpuinfo, " hypervisor") ? "yes" : "no");
+	else
+		meta_set(m, "hypervisor", "unavailable: /proc/cpuinfo: %s", strerror(errno));
+	free(cpuinfo);
+	set_selected(m, "thp", "/sys/kernel/mm/transparent_hugepage/enabled");
+	set_file(m, "hugetlb_pages_free", "/sys/kernel/mm/hugepages/hugepages-2048kB/free_hugepages");
+	set_caches(m);
+	set_tlbs(m);
+}
+
 void meta_collect(struct meta *m, const struct device *dev, const struct config *cfg)
 {
 	const struct allocbench_info *in = dev ? &dev->info : NULL;
@@ -332,6 +520,7 @@ void meta_collect(struct meta *m, const struct device *dev, const struct config 
 	meta_set(m, "mem_cap_percent", "%u", cfg->run.mem_cap_percent);
 	meta_set(m, "config_cmdline", "%s", cfg->run.cmdline);
 	meta_set(m, "config_memory", "%s", size_format(cfg->run.memory, h, sizeof(h)));
+	meta_collect_access(m);	/* issue 4 */
 }
 
 int meta_write(const struct meta *m, const char *path)

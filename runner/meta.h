@@ -34,6 +34,15 @@ void meta_utc_now(char *buf, size_t len);
  */
 void meta_collect(struct meta *m, const struct device *dev, const struct config *cfg);
 
+/* access (issue 4): directmap_{4k,2m,1g}_bytes_<when> from /proc/meminfo ("before", "after"). */
+void meta_directmap(struct meta *m, const char *when);
+
+/*
+ * Facts about the machine alone (host, kernel, CPU, caches, TLBs, THP), for
+ * measurements that need no module: `allocbench uaccess` records where it ran.
+ */
+void meta_collect_machine(struct meta *m);
+
 /* Writes path (via path.tmp and rename). 0 or -1 with errno. */
 int meta_write(const struct meta *m, const char *path);
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include "report.h"
+#include "report_access.h"
+#include "report_limits.h"
 
 static const char *const known_allocators[] = {
 	"kmalloc", "kzalloc", "kmem_cache", "kvmalloc", "vmalloc", "vzalloc",
@@ -405,6 +407,12 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
 		goto fail;
 	}
+	/* access (issue 4): a run of [access]/[mapping] alone has no latency.csv */
+	if (access_run_without_latency(dir))
+		return 0;
+	/* limits and fragmentation (issue 3): [probe]/[frag]/[overhead] alone */
+	if (limits_run_without_latency(dir))
+		return 0;
 	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
 		goto fail;
 	rd->have_lat = 1;
@@ -888,8 +896,10 @@ int report_write_md(const struct run_data *rd, const char *charts_note, int char
 		fprintf(f, "p10–p90:\n\n");
 		md_table(f, rd, (int)s, 1);
 	}
-	if (rd->nseries == 0)
+	if (rd->nseries == 0 && rd->have_lat)
 		fprintf(f, "latency.csv holds no rows.\n\n");
+	access_write_md(f, rd, charts_ok);	/* access (issue 4) */
+	limits_write_md(f, rd, charts_ok);	/* limits and fragmentation (issue 3) */
 	md_facts(f, rd);
 	md_failures(f, rd);
 	fprintf(f, "---\nRebuilt from `latency.csv` and `meta.csv` by `allocbench report`; module %s, runner %s.\n",

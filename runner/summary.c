@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "summary.h"
+#include "report_access.h"
 
 static const struct { const char *name, *abbr; } abbrevs[] = {
 	{ "kmem_cache", "kmcache" },
@@ -166,7 +167,8 @@ void summary_print(FILE *out, const struct run_data *rd, int width)
 		table(out, rd, s, width);
 		shown++;
 	}
-	if (!shown)
+	if (!shown && rd->have_lat)
 		fprintf(out, "\n(no per-op alloc or pair rows in latency.csv)\n");
+	access_summary_print(out, rd);	/* access (issue 4) */
 	fprintf(out, "\nreport: %s/report.md\n", rd->dir);
 }

@@ -22,7 +22,38 @@ enum uaccess_backing {
 };
 
 const char *uaccess_backing_name(enum uaccess_backing b);
-int uaccess_backing_parse(const char *name, enum uaccess_backing *b);
+
+enum uaccess_layout {
+	UACCESS_PAGE,		/* chain, one pointer per 4K page */
+	UACCESS_LINE,		/* chain, every line of a page first */
+	UACCESS_SEQ,		/* sequential read, bytes per ns */
+	UACCESS_NR_LAYOUTS
+};
+
+const char *uaccess_layout_name(enum uaccess_layout l);
+
+/* What to measure: the [uaccess] section of a config, or the CLI options. */
+struct uaccess_settings {
+	uint64_t *sizes;	/* sorted working sets */
+	size_t nsizes;
+	bool backings[UACCESS_NR_BACKINGS];
+	bool layouts[UACCESS_NR_LAYOUTS];
+	unsigned int passes;
+	size_t min_steps;
+	uint64_t seed;
+};
+
+#define UACCESS_MAX_PASSES	101
+
+/* Defaults: 4K..1G x4, every backing and layout, 7 passes, 1M loads. 0 or -1 (ENOMEM). */
+int uaccess_settings_init(struct uaccess_settings *s);
+void uaccess_settings_free(struct uaccess_settings *s);
+/*
+ * One setting by its config key (sizes, backings, layouts, passes,
+ * min_steps, seed). 0; -1 with a message in err; 1 for an unknown key.
+ */
+int uaccess_settings_set(struct uaccess_settings *s, const char *key, const char *value,
+			 char *err, size_t errlen);
 
 struct uaccess_buffer {
 	enum uaccess_backing backing;

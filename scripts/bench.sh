@@ -149,6 +149,8 @@ EOF
 	mkdir -p "$(dirname "$OUT")"
 	if [ ! -d "$work/vm/run" ]; then
 		cp "$work/vm/console.log" "$OUT.console.log" 2>/dev/null || true
+		[ $rc = 124 ] && die "the VM timed out after ${ALLOCBENCH_VM_TIMEOUT:-7200} s (ALLOCBENCH_VM_TIMEOUT); console log: $OUT.console.log"
+		[ $rc = 3 ] && die "the module did not load in the VM (see above); console log: $OUT.console.log"
 		die "the VM run produced no results (exit $rc); console log: $OUT.console.log"
 	fi
 	mv "$work/vm/run" "$OUT"
@@ -157,6 +159,15 @@ EOF
 		[ -f "$work/vm/$f" ] && cp "$work/vm/$f" "$OUT/vm/"
 	done
 	[ $rc = 0 ] || die "the run in the VM failed (exit $rc); partial results and logs in $OUT"
+fi
+
+# User-space access latency runs here, on this machine's own CPU, whatever
+# target ran the module: these are hardware times even when the module's are
+# emulated. uaccess-meta.csv records the machine.
+if grep -qE '^[[:space:]]*\[uaccess\]' "$CONFIG"; then
+	say "user-space access latency on $(uname -n) (allocbench uaccess -c $CONFIG)"
+	"$runner" uaccess -c "$CONFIG" -o "$OUT" -q ||
+		say "warning: allocbench uaccess failed; the module's results are unaffected"
 fi
 
 "$runner" report "$OUT" || die "report failed for $OUT (the CSV are there; retry: make plots RUN=$OUT)"

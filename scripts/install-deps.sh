@@ -61,8 +61,10 @@ command -v apt-get >/dev/null || { echo "install-deps: no apt-get; install: ${mi
 
 echo "install-deps: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
-$sudo apt-get update -qq >/dev/null ||
-	{ echo "install-deps: apt-get update failed (network? sources.list?)" >&2; exit 1; }
+if [ -z "${ALLOCBENCH_APT_UPDATED:-}" ]; then
+	$sudo apt-get update -qq >/dev/null ||
+		{ echo "install-deps: apt-get update failed (network? sources.list?)" >&2; exit 1; }
+fi
 log=$(mktemp)
 if ! $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >"$log" 2>&1; then
 	tail -n 20 "$log" >&2

@@ -19,6 +19,9 @@
 #               within ALLOCBENCH_KVM_PROBE_S seconds (default 6), else TCG)
 #   -v          copy the guest console to stderr as it runs
 #
+# Environment: ALLOCBENCH_KVM_PROBE_S (KVM probe, default 6 s),
+# ALLOCBENCH_KVM_CPU (-cpu under KVM, default host).
+#
 # In the guest: /init mounts proc, sys, devtmpfs, debugfs and tmpfs (/tmp),
 # sets PATH, exports ALLOCBENCH_ACCEL (kvm|tcg, also on the kernel command
 # line as allocbench.accel=) and ALLOCBENCH_LOG (/dev/ttyS1, a log port that
@@ -242,7 +245,10 @@ chmod +x "$root/init" "$root/guest.sh"
 
 # ---- QEMU ---------------------------------------------------------------------
 qemu_version=$(qemu-system-x86_64 --version | awk 'NR==1 {print $4}')
-[ -n "$outdir" ] || outdir=$(mktemp -d "${TMPDIR:-/tmp}/allocbench-out.XXXXXX")
+if [ -z "$outdir" ]; then
+	outdir=$(mktemp -d "${TMPDIR:-/tmp}/allocbench-out.XXXXXX")
+	echo "$me: the guest's /out goes to $outdir" >&2
+fi
 mkdir -p "$outdir"
 outdir=$(cd "$outdir" && pwd)
 
@@ -257,7 +263,7 @@ start_qemu() {	# $1 = kvm|tcg
 		-serial "file:$work/console.log" -serial "file:$work/serial.log" -serial "file:$work/data.b64"
 		-serial "file:$work/control.log")
 	[ $use_disk = 1 ] && args+=(-drive "file=$work/out.img,format=raw,if=virtio")
-	if [ "$a" = kvm ]; then args+=(-accel kvm -cpu host); else args+=(-accel tcg); fi
+	if [ "$a" = kvm ]; then args+=(-accel kvm -cpu "${ALLOCBENCH_KVM_CPU:-host}"); else args+=(-accel tcg); fi
 	# The subshell keeps bash's "Aborted" notice (QEMU asserting on a KVM
 	# it cannot drive) out of the user's terminal.
 	rm -f "$work/qemu.pid"

@@ -270,8 +270,8 @@ static void test_sizes(void)
 	expect("INFO size larger with nonzero tail -> E2BIG", xioctl(ALLOCBENCH_IOC_INFO, &ibig), E2BIG);
 	memset(&ibig, 0, sizeof(ibig));
 	ibig.i.size = sizeof(ibig.i);
-	ibig.i.reserved[7] = 1;
-	expect("INFO reserved[7] != 0 -> EINVAL", xioctl(ALLOCBENCH_IOC_INFO, &ibig), EINVAL);
+	ibig.i.reserved[6] = 1;
+	expect("INFO reserved[6] != 0 -> EINVAL", xioctl(ALLOCBENCH_IOC_INFO, &ibig), EINVAL);
 	expect("INFO struct pointer bad -> EFAULT", xioctl(ALLOCBENCH_IOC_INFO, (void *)1), EFAULT);
 }
 

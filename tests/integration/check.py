@@ -176,7 +176,7 @@ def check_latency(run, conf, list_txt, points):
     if len(rows) != len(have):
         bad(f"latency.csv: {len(rows)} rows but {len(have)} distinct (allocator, op, gfp, size): duplicates")
     if points and int(points) not in (npoints_planned[0], npoints_planned[0] * repeat[0]):
-        bad(f"allocbench check plans {points} points, the config's allocators x ops x gfp x sizes give {npoints_planned[0]}")
+        bad(f"allocbench check --plan has {points} latency points, the config's allocators x ops x gfp x sizes give {npoints_planned[0]}")
     for a in sorted(allocs_expected):
         if not any(r['allocator'] == a for r in rows):
             bad(f"latency.csv: allocator {a} never appears")

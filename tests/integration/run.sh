@@ -42,6 +42,7 @@ if [ -z "${ALLOCBENCH_RUNNER_DIR:-}" ]; then
 	t "runner-static builds" make -s -C runner static
 fi
 mkdir -p build/tests
+rm -f build/tests/abi-abuse	# never run a stale binary when the build fails
 if [ -f tests/integration/abi-abuse.c ]; then
 	t "abi-abuse builds (static, -Wall -Werror)" gcc -std=c11 -O2 -Wall -Wextra -Werror -static \
 		-I bench-module/include/uapi -o build/tests/abi-abuse tests/integration/abi-abuse.c
@@ -54,9 +55,31 @@ if [ ! -x "$runner" ] || [ ! -x "$rdir/allocbench-static" ]; then
 	finish
 fi
 t "config $conf is valid" "$runner" check -c "$conf"
-points=$("$runner" check -c "$conf" 2>/dev/null | tail -n1 | grep -oE '^[0-9]+$')
+# Points of the [latency*] sections, as the runner plans them (other kinds have their own CSV).
+points=$("$runner" check -c "$conf" --plan 2>/dev/null | awk -F'\t' '$2 ~ /^\[latency/' | wc -l)
 cmdline=$("$runner" check -c "$conf" --get cmdline 2>/dev/null || true)
 memory=$("$runner" check -c "$conf" --get memory 2>/dev/null || echo 1G)
+
+# ---- the VM harness itself (scripts/vm-run.sh), on the first kernel --------------
+harness_tests() {
+	local k=$1 h=$work/harness rc t0
+	t0=$(date +%s)
+	mkdir -p "$h"
+	printf 'echo "$1" > arg.txt\nexit 7\n' > "$h/exit7.sh"
+	printf 'sleep 600\n' > "$h/sleep.sh"
+	printf 'echo c > /proc/sysrq-trigger\n' > "$h/panic.sh"
+	rc=0; scripts/vm-run.sh -k "$k" -o "$h/o1" "$h/exit7.sh" "a b" 2>"$h/err" || rc=$?
+	t "vm-run: guest exit code propagates (7) and /out comes back" \
+		bash -c "[ $rc = 7 ] && [ \"\$(cat '$h/o1/arg.txt')\" = 'a b' ] && grep -q '^accelerator=' '$h/o1/vm.env' || { echo 'exit $rc'; cat '$h/err'; exit 1; }"
+	rc=0; scripts/vm-run.sh -k "$k" -t 10 -o "$h/o2" "$h/sleep.sh" 2>"$h/err" || rc=$?
+	t "vm-run: -t kills a hung guest with exit 124" bash -c "[ $rc = 124 ] || { echo 'exit $rc'; cat '$h/err'; exit 1; }"
+	rc=0; scripts/vm-run.sh -k "$k" -o "$h/o3" "$h/panic.sh" 2>"$h/err" || rc=$?
+	t "vm-run: a guest panic is reported (exit 125, names the panic)" \
+		bash -c "[ $rc = 125 ] && grep -q 'Kernel panic' '$h/err' || { echo 'exit $rc'; cat '$h/err'; exit 1; }"
+	echo "integration: VM harness checks took $(( $(date +%s) - t0 )) s"
+}
+echo "integration: VM harness on kernel ${kernels[0]}"
+if kc=$(scripts/kernel-cache.sh "${kernels[0]}" 2>/dev/null); then harness_tests "$kc"; else fail "vm-run: kernel ${kernels[0]} unavailable"; fi
 
 for k in "${kernels[@]}"; do
 	t0=$(date +%s)
@@ -90,6 +113,8 @@ for k in "${kernels[@]}"; do
 	t "$k: dmesg has no WARNING/BUG/Oops/Call Trace/allocation failure" bash -c \
 		"! grep -E 'WARNING:|BUG:|Oops|Call Trace|page allocation failure|general protection' '$out/dmesg.txt'"
 	t "$k: latency.csv invariants" python3 "$here/check.py" latency "$out/run" "$conf" "$out/list.txt" "${points:-}"
+	t "$k: access.csv and mapping.csv: rows for every allocator, mapping levels measured" \
+		sh "$here/access-checks.sh" "$out/run"
 	if "$runner" report "$out/run" > "$work/report.out" 2>&1; then pass "$k: allocbench report on the host"; else
 		fail "$k: allocbench report on the host"; tail -n 15 "$work/report.out" | sed 's/^/       /'; fi
 	t "$k: charts: every chart exists, SVG well-formed and names every allocator, PNG signature" \

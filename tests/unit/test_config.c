@@ -39,7 +39,10 @@ static const struct {
 	{ "unknown-key-latency.conf", "3: unknown key 'size' in [latency]" },
 	{ "unknown-key-run.conf", "3: unknown key 'itertions' in [run]" },
 	{ "unknown-op.conf", "2: unknown op 'realloc' (known: alloc, free, pair, burst)" },
-	{ "unknown-section.conf", "4: unknown section [latnecy] (known: run, latency)" },
+	{ "uaccess-passes-range.conf", "3: passes: '500' is not a number in 1..101" },
+	{ "uaccess-two-sections.conf", "4: a second [uaccess] section (the first is at line 1)" },
+	{ "uaccess-unknown-backing.conf", "2: backings: unknown value 'gigantic'" },
+	{ "unknown-section.conf", "4: unknown section [latnecy] (known: run, latency, access, mapping, probe, frag, overhead, uaccess)" },
 };
 #define NBAD (sizeof(bad) / sizeof(bad[0]))
 
@@ -103,8 +106,11 @@ static void test_quick_conf(void **state)
 	assert_string_equal(cfg.run.name, "quick");
 	assert_int_equal(cfg.run.iterations, 200);
 	assert_int_equal(cfg.run.warmup, 50);
-	assert_int_equal(cfg.nsec, 1);
+	assert_int_equal(cfg.nsec, 4);	/* [latency], [access], [mapping], [uaccess] */
 	assert_string_equal(cfg.sec[0].title, "latency");
+	assert_string_equal(cfg.sec[1].title, "access");
+	assert_string_equal(cfg.sec[2].title, "mapping");
+	assert_string_equal(cfg.sec[3].title, "uaccess");
 	assert_int_equal(config_get(&cfg, "cmdline", v, sizeof(v)), 0);
 	assert_string_equal(v, "init_on_alloc=0");
 	assert_int_equal(config_get(&cfg, "memory", v, sizeof(v)), 0);
@@ -123,8 +129,10 @@ static void test_default_conf(void **state)
 	assert_string_equal(cfg.run.name, "default");	/* from the file name */
 	assert_int_equal(cfg.run.iterations, 1000);
 	assert_int_equal(cfg.run.time_budget_ms, 100);
-	assert_int_equal(cfg.nsec, 2);
+	assert_int_equal(cfg.nsec, 5);	/* + [access], [mapping], [uaccess] */
 	assert_string_equal(cfg.sec[1].title, "latency atomic");
+	assert_string_equal(cfg.sec[2].title, "access");
+	assert_string_equal(cfg.sec[3].title, "mapping");
 	assert_string_equal(cfg.sec[1].label, "atomic");
 	assert_int_equal(config_get(&cfg, "cmdline", v, sizeof(v)), 0);
 	assert_string_equal(v, "");

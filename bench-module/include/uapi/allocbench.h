@@ -64,9 +64,17 @@ enum allocbench_gfp {
 	ALLOCBENCH_NR_GFP
 };
 
-/* Memory layout a request touches; reserved for the access experiments. */
+/*
+ * Memory layout a request touches. RUN accepts only NONE; ACCESS takes
+ * PAGE .. FIRST_TOUCH.
+ */
 enum allocbench_pattern {
-	ALLOCBENCH_PATTERN_NONE	= 0,	/* the only value ABI 1 accepts */
+	ALLOCBENCH_PATTERN_NONE	= 0,	/* the only value RUN accepts */
+	ALLOCBENCH_PATTERN_PAGE	= 1,	/* chase: one pointer per page, random page order */
+	ALLOCBENCH_PATTERN_LINE	= 2,	/* chase: every line of a page, then the next page */
+	ALLOCBENCH_PATTERN_SEQ	= 3,	/* sequential read, 8-byte loads */
+	ALLOCBENCH_PATTERN_FIRST_TOUCH = 4, /* one write per page right after allocation */
+	ALLOCBENCH_NR_PATTERNS
 };
 
 /* allocbench_run.flags */
@@ -198,9 +206,215 @@ struct allocbench_run {
  * An allocation that fails inside a valid request is not an error: it is
  * counted in 'failures' and the ioctl returns 0.
  */
+/* ---- access latency (issue 4): ALLOCBENCH_IOC_ACCESS ---- */
+
+/*
+ * ALLOCBENCH_IOC_ACCESS: what the memory an allocator returns costs to use.
+ * One buffer of 'bytes' is allocated through the allocator (untimed), a
+ * pointer chain (bench-module/chain.c, the same code the runner's uaccess
+ * uses) is built over the pages of the chosen view, checked to be one cycle
+ * through every element, chased once untimed, then 'passes' times timed.
+ * Each sample is the ticks of one pass of steps_per_pass accesses, summed
+ * over chunks_per_pass timed chunks (preemption is off inside a chunk and
+ * the module reschedules between chunks): the runner subtracts the timer
+ * overhead once per chunk.
+ *
+ *   PAGE, LINE    a step is one dependent load (p = *p)
+ *   SEQ           a step is one 8-byte load of a sequential read of the
+ *                 whole buffer (repeated until min_steps)
+ *   FIRST_TOUCH   a step is one byte written per page; every pass allocates
+ *                 a fresh buffer (untimed), times the writes, frees it
+ *                 (untimed); min_steps is ignored
+ */
+enum allocbench_view {
+	ALLOCBENCH_VIEW_NATIVE	= 0,	/* the allocator's own mapping */
+	ALLOCBENCH_VIEW_DIRECT	= 1,	/* vmap only: the same pages through page_address() */
+	ALLOCBENCH_NR_VIEWS
+};
+
+/* allocbench_access.flags */
+#define ALLOCBENCH_ACCESS_PMU	(1U << 0)	/* try dTLB-miss counters (perf, kernel-only) */
+#define ALLOCBENCH_ACCESS_FLAGS_ALL	(ALLOCBENCH_ACCESS_PMU)
+
+/* allocbench_access.out_flags (ALLOCBENCH_OUT_MIGRATED also applies) */
+#define ALLOCBENCH_ACCESS_OUT_LEVELS	(1U << 1)	/* mapped_*_bytes are valid */
+#define ALLOCBENCH_ACCESS_OUT_DTLB	(1U << 2)	/* dtlb_load_misses is valid */
+
+#define ALLOCBENCH_MAX_PASSES	1024U
+#define ALLOCBENCH_MAX_STEPS	(1ULL << 32)	/* min_steps limit */
+
+struct allocbench_access {
+	__u32 size;		/* in: sizeof(struct allocbench_access) */
+	__u32 allocator;	/* in: enum allocbench_allocator */
+	__u32 pattern;		/* in: ALLOCBENCH_PATTERN_PAGE .. FIRST_TOUCH */
+	__u32 view;		/* in: enum allocbench_view */
+	__u64 bytes;		/* in: working set, a multiple of PAGE_SIZE */
+	__u64 seed;		/* in: chain shuffle seed (same seed, same chain) */
+	__u64 min_steps;	/* in: accesses per pass at least, 0 .. ALLOCBENCH_MAX_STEPS */
+	__u32 passes;		/* in: timed passes (samples), 1 .. ALLOCBENCH_MAX_PASSES */
+	__u32 flags;		/* in: ALLOCBENCH_ACCESS_* */
+	__u64 samples;		/* in: user pointer to __u64[samples_cap], ticks per pass */
+	__u32 samples_cap;	/* in: entries available, >= passes */
+	__u32 samples_written;	/* out: passes timed (0 when the allocation failed) */
+	__u64 steps_per_pass;	/* out: accesses in one pass */
+	__u64 elements;		/* out: chain elements (PAGE/LINE), words (SEQ), pages (FIRST_TOUCH) */
+	__u32 chunks_per_pass;	/* out: timed regions summed into one sample */
+	__u32 failures;		/* out: allocations that failed (the request returns 0) */
+	__u64 mapped_4k_bytes;	/* out: bytes of the view mapped by 4K PTEs */
+	__u64 mapped_2m_bytes;	/* out: ... by 2M PMD entries */
+	__u64 mapped_1g_bytes;	/* out: ... by 1G PUD entries */
+	__u64 mapped_other_bytes; /* out: ... not present or at another level */
+	__s32 levels_status;	/* out: 0, or -EOPNOTSUPP where the walk is x86-64 only */
+	__s32 pmu_status;	/* out: 0 when dtlb_load_misses is valid, else -errno
+				 * (-EOPNOTSUPP when not asked, or why perf refused) */
+	__u64 dtlb_load_misses;	/* out: dTLB read misses, kernel mode, over the timed passes */
+	__u32 cpu;		/* out: CPU the request started on */
+	__u32 out_flags;	/* out: ALLOCBENCH_OUT_MIGRATED, ALLOCBENCH_ACCESS_OUT_* */
+	__u64 elapsed_ns;	/* out: wall time of the whole request */
+	__u64 reserved[4];	/* zero */
+};
+
+/*
+ * Errors of ALLOCBENCH_IOC_ACCESS, in the order they are checked:
+ *  -EFAULT     the struct itself cannot be read
+ *  -EINVAL     size below the first layout; unknown allocator, pattern
+ *              (NONE included), view or flag; view DIRECT with an allocator
+ *              other than vmap; passes 0 or above ALLOCBENCH_MAX_PASSES;
+ *              min_steps above ALLOCBENCH_MAX_STEPS; reserved or output
+ *              fields not zero; bytes 0 or not a multiple of PAGE_SIZE;
+ *              samples_cap smaller than passes
+ *  -E2BIG      size above the module's layout with nonzero tail bytes;
+ *              bytes above total RAM
+ *  -EFAULT     samples buffer not writable
+ *  -EOPNOTSUPP allocator not available on this kernel
+ *  -ERANGE     bytes above what the allocator serves (allocator max_bytes)
+ *  -ENOMEM     the working set exceeds half of MemAvailable, or the
+ *              module's own bookkeeping could not be allocated
+ *  -EINTR      a signal arrived; nothing is left allocated
+ * An allocation that fails is not an error: failures = 1, samples_written
+ * = 0, the ioctl returns 0.
+ */
+
+/* ---- limits and fragmentation (issue 3) ---- */
+
+/*
+ * allocbench_run.out_flags: the module did not call the allocator because a
+ * request of this size is known to end in a WARN or dump_stack() even with
+ * __GFP_NOWARN (kmem_cache_create() of an object above KMALLOC_MAX_SIZE).
+ * Every operation is then counted in 'failures'; the runner reports "not
+ * attempted: above <limit>". Every other allocator is really called above
+ * its documented limit (allocbench_allocator_info.max_bytes) and fails, or
+ * not, on its own.
+ */
+#define ALLOCBENCH_OUT_NOT_ATTEMPTED	(1U << 8)
+
+/*
+ * ALLOCBENCH_IOC_FRAG: fragment physical memory on purpose, for the open
+ * file. HOLD takes 'percent' of the free memory as order-0 pages, then
+ * frees all of them but one page in every 2^keep_order by PFN; it then
+ * pins one page of each remaining free block of order >= keep_order the
+ * same way (allocated without reclaim, split, all but one page freed), so
+ * no 2^keep_order-aligned block can become free while the hold lasts.
+ * Allocations never reclaim, compact, retry or wake the OOM killer, and
+ * free memory never drops below floor_pages. The pages belong to the open
+ * file: RELEASE frees them, and so does close() (also when the process is
+ * killed). One hold at a time in the whole system.
+ */
+enum allocbench_frag_cmd {
+	ALLOCBENCH_FRAG_HOLD	= 0,
+	ALLOCBENCH_FRAG_RELEASE	= 1,
+	ALLOCBENCH_NR_FRAG_CMDS
+};
+
+#define ALLOCBENCH_FRAG_MIN_KEEP_ORDER	4	/* orders 0..3 always stay served */
+#define ALLOCBENCH_FRAG_MAX_PERCENT	95
+
+/* allocbench_frag.out_flags */
+#define ALLOCBENCH_FRAG_OUT_FLOOR	(1U << 0)	/* stopped at the free-memory floor */
+
+struct allocbench_frag {
+	__u32 size;		/* in: sizeof(struct allocbench_frag) */
+	__u32 cmd;		/* in: enum allocbench_frag_cmd */
+	__u32 percent;		/* in: HOLD: 1 .. ALLOCBENCH_FRAG_MAX_PERCENT; RELEASE: 0 */
+	__u32 keep_order;	/* in: HOLD: MIN_KEEP_ORDER .. largest order; RELEASE: 0 */
+	__u64 taken_pages;	/* out: order-0 pages taken by the first pass */
+	__u64 swept_blocks;	/* out: free blocks of order >= keep_order pinned afterwards */
+	__u64 held_pages;	/* out: pages held now (HOLD) or just freed (RELEASE) */
+	__u64 free_before_pages; /* out: NR_FREE_PAGES before the request */
+	__u64 free_after_pages;	/* out: NR_FREE_PAGES after it */
+	__u64 floor_pages;	/* out: the floor HOLD kept free memory above */
+	__u32 out_flags;	/* out: ALLOCBENCH_FRAG_OUT_* */
+	__u32 __pad0;
+	__u64 elapsed_ns;	/* out: wall time of the request */
+	__u64 reserved[4];	/* zero */
+};
+
+/*
+ * Errors of ALLOCBENCH_IOC_FRAG, in the order they are checked:
+ *  -EFAULT     the struct itself cannot be read
+ *  -EINVAL     size below the first layout; unknown cmd; percent or
+ *              keep_order out of range (not zero for RELEASE); output or
+ *              reserved fields not zero
+ *  -E2BIG      size above the module's layout with nonzero tail bytes
+ *  -EBUSY      HOLD while a hold exists (this file's or another's)
+ *  -EINTR      a signal arrived during HOLD; nothing is left held
+ * RELEASE without a hold returns 0 with held_pages = 0.
+ */
+
+/*
+ * ALLOCBENCH_IOC_FOOTPRINT: memory one allocation of 'bytes' really
+ * consumes. One object is allocated (untimed), inspected and freed.
+ *   slab (kmalloc, kzalloc, kmem_cache, kvmalloc served by kmalloc):
+ *        data_bytes = ksize() (measured); for kmem_cache the cache's object
+ *        size as ksize() reports it
+ *   buddy: data_bytes = PAGE_SIZE << order (alloc_pages_exact: the pages
+ *        it keeps, PAGE_ALIGN(bytes))
+ *   vmalloc family, vmap: data_bytes = pages found mapped by walking the
+ *        area with vmalloc_to_page() (measured); guard_bytes = the guard
+ *        page of the area (address space, not memory; computed);
+ *        pgtable_bytes = PTE pages the area spans (computed from its
+ *        address; zero for PMD-mapped parts); meta_bytes = the page array
+ *        and the area descriptors (computed)
+ * consumed_bytes = data_bytes + pgtable_bytes + meta_bytes.
+ */
+#define ALLOCBENCH_FP_DATA_MEASURED	(1U << 0)	/* data_bytes measured, not computed */
+#define ALLOCBENCH_FP_VMALLOC		(1U << 1)	/* served from the vmalloc area */
+#define ALLOCBENCH_FP_HUGE		(1U << 2)	/* at least one PMD mapping seen */
+
+struct allocbench_footprint {
+	__u32 size;		/* in: sizeof(struct allocbench_footprint) */
+	__u32 allocator;	/* in: enum allocbench_allocator */
+	__u32 gfp;		/* in: enum allocbench_gfp (not atomic for vmalloc, vmap) */
+	__u32 method;		/* out: ALLOCBENCH_FP_* */
+	__u64 bytes;		/* in: 1 .. min(max_bytes, totalram) */
+	__u64 consumed_bytes;	/* out */
+	__u64 data_bytes;	/* out */
+	__u64 guard_bytes;	/* out */
+	__u64 pgtable_bytes;	/* out */
+	__u64 meta_bytes;	/* out */
+	__u32 failed;		/* out: 1 if the allocation failed (the ioctl returns 0) */
+	__u32 __pad0;
+	__u64 reserved[4];	/* zero */
+};
+
+/*
+ * Errors of ALLOCBENCH_IOC_FOOTPRINT: -EFAULT, -EINVAL (size, allocator,
+ * gfp, bytes 0, output or reserved fields not zero), -E2BIG (tail, or
+ * bytes above total RAM), -EOPNOTSUPP (allocator not on this kernel, or
+ * atomic where it may sleep), -ERANGE (bytes above max_bytes), -ENOMEM
+ * (bytes above half of MemAvailable).
+ */
+
+/* ---- end of limits and fragmentation (issue 3) ---- */
+
 #define ALLOCBENCH_IOC_MAGIC	0xAB
 #define ALLOCBENCH_IOC_INFO	_IOWR(ALLOCBENCH_IOC_MAGIC, 1, struct allocbench_info)
 #define ALLOCBENCH_IOC_ALLOCATOR _IOWR(ALLOCBENCH_IOC_MAGIC, 2, struct allocbench_allocator_info)
 #define ALLOCBENCH_IOC_RUN	_IOWR(ALLOCBENCH_IOC_MAGIC, 3, struct allocbench_run)
+#define ALLOCBENCH_IOC_ACCESS	_IOWR(ALLOCBENCH_IOC_MAGIC, 4, struct allocbench_access)
+
+/* limits and fragmentation (issue 3) */
+#define ALLOCBENCH_IOC_FRAG	_IOWR(ALLOCBENCH_IOC_MAGIC, 5, struct allocbench_frag)
+#define ALLOCBENCH_IOC_FOOTPRINT _IOWR(ALLOCBENCH_IOC_MAGIC, 6, struct allocbench_footprint)
 
 #endif /* _UAPI_ALLOCBENCH_H */

@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-open-file state and the requests of the limits and fragmentation
+ * experiments (ALLOCBENCH_IOC_FRAG, ALLOCBENCH_IOC_FOOTPRINT).
+ */
+#ifndef _ALLOCBENCH_FRAG_H
+#define _ALLOCBENCH_FRAG_H
+
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/types.h>
+
+struct file;
+struct inode;
+
+/**
+ * struct ab_file - what one open /dev/allocbench owns
+ * @lock: serialises the requests of this file that change its state
+ * @held: pages of a fragmentation hold, linked through page->lru
+ * @nr_held: entries in @held
+ * @holding: this file owns the system's one hold
+ *
+ * Everything here is freed by ab_file_release(), so closing the file (and
+ * therefore killing the process) gives every page back.
+ */
+struct ab_file {
+	struct mutex lock;
+	struct list_head held;
+	unsigned long nr_held;
+	bool holding;
+};
+
+int ab_file_open(struct inode *inode, struct file *file);
+int ab_file_release(struct inode *inode, struct file *file);
+long ab_ioctl_frag(struct file *file, void __user *uarg);
+long ab_ioctl_footprint(void __user *uarg);
+
+#endif /* _ALLOCBENCH_FRAG_H */

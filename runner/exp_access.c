@@ -1,0 +1,800 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * [access] and [mapping] (issue 4): what an allocator's memory costs to use.
+ *
+ * [access]: for each allocator, layout and working set, one ALLOCBENCH_IOC_ACCESS
+ * request of `passes` timed passes over a buffer from that allocator, chased
+ * through the allocator's own mapping. Writes access.csv.
+ *
+ * [mapping]: the same order-0 pages behind two mappings (the vmap allocator
+ * chased through vmap() and through the direct map), plus a vmalloc_huge
+ * buffer of the same size; ratio vmap / direct per working set. Writes
+ * mapping.csv.
+ *
+ * Points are (allocator, op = pattern, gfp = view, bytes). Repeats pool
+ * their passes into one row. Raw ticks per pass go to samples.csv.gz with
+ * op "access_<layout>" or "mapping_<layout>", gfp the view ("native",
+ * "direct"), timing "pass", batch_ops the steps per pass.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+
+#include "access_calc.h"
+#include "allocbench.h"
+#include "config.h"
+#include "csv.h"
+#include "device.h"
+#include "experiment.h"
+#include "names.h"
+#include "plan.h"
+#include "sizes.h"
+#include "stats.h"
+#include "util.h"
+
+#define ACC_SCHEMA_VERSION	1
+#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
+#define PAT_BIT(p)		(1U << (p))
+
+/* ---- config ---- */
+
+struct acc_section {
+	uint32_t allocators;
+	uint32_t layouts;		/* bit per enum allocbench_pattern */
+	struct size_list sizes;
+	unsigned passes;
+	uint64_t min_steps;
+	uint64_t seed;
+	int seed_set;
+	int pmu;
+};
+
+static void *section_new(int mapping)
+{
+	struct acc_section *s = calloc(1, sizeof(*s));
+	char err[128];
+
+	if (!s)
+		return NULL;
+	s->allocators = mapping ? 0 : ALL_ALLOCATORS;
+	s->layouts = PAT_BIT(ALLOCBENCH_PATTERN_PAGE) | PAT_BIT(ALLOCBENCH_PATTERN_LINE);
+	if (!mapping)
+		s->layouts |= PAT_BIT(ALLOCBENCH_PATTERN_SEQ) | PAT_BIT(ALLOCBENCH_PATTERN_FIRST_TOUCH);
+	s->passes = 7;
+	s->min_steps = 1U << 16;
+	s->pmu = 1;
+	if (size_list_parse(mapping ? "4K..1G x4" : "4K..1G x4", &s->sizes, err, sizeof(err))) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+static void *acc_section_new(void)
+{
+	return section_new(0);
+}
+
+static void *map_section_new(void)
+{
+	return section_new(1);
+}
+
+static void acc_section_free(void *priv)
+{
+	struct acc_section *s = priv;
+
+	size_list_free(&s->sizes);
+	free(s);
+}
+
+/* "a, b, c" -> bits via lookup; "all" when all_mask. */
+static int parse_list(const char *key, const char *value, int (*lookup)(const char *),
+		      const char *known, uint32_t all_mask, uint32_t *out, char *err, size_t errlen)
+{
+	char buf[1024], *save = NULL, *tok;
+	uint32_t m = 0;
+
+	if (strlen(value) >= sizeof(buf)) {
+		snprintf(err, errlen, "%s: list too long", key);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *e;
+
+		while (*tok == ' ' || *tok == '\t')
+			tok++;
+		e = tok + strlen(tok);
+		while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
+			*--e = '\0';
+		if (!*tok) {
+			snprintf(err, errlen, "%s: empty item in list", key);
+			return -1;
+		}
+		if (all_mask && !strcmp(tok, "all")) {
+			m |= all_mask;
+			continue;
+		}
+		int id = lookup(tok);
+
+		if (id < 0) {
+			snprintf(err, errlen, "%s: unknown value '%s' (known: %s%s)", key, tok,
+				 all_mask ? "all, " : "", known);
+			return -1;
+		}
+		m |= 1U << id;
+	}
+	if (!m) {
+		snprintf(err, errlen, "%s: empty list", key);
+		return -1;
+	}
+	*out = m;
+	return 0;
+}
+
+static int parse_common(struct acc_section *s, const char *key, const char *value,
+			char *err, size_t errlen)
+{
+	char msg[512];
+	uint64_t v;
+
+	if (!strcmp(key, "sizes")) {
+		size_list_free(&s->sizes);
+		if (size_list_parse(value, &s->sizes, msg, sizeof(msg))) {
+			snprintf(err, errlen, "sizes: %s", msg);
+			return -1;
+		}
+		for (size_t i = 0; i < s->sizes.n; i++)
+			if (s->sizes.v[i] % 4096) {
+				snprintf(err, errlen, "sizes: working sets are whole pages (multiples of 4K)");
+				return -1;
+			}
+		return 0;
+	}
+	if (!strcmp(key, "passes")) {
+		if (parse_u64(value, 1, ALLOCBENCH_MAX_PASSES, &v)) {
+			snprintf(err, errlen, "bad number '%s' for passes (expected 1..%u)", value,
+				 ALLOCBENCH_MAX_PASSES);
+			return -1;
+		}
+		s->passes = (unsigned)v;
+		return 0;
+	}
+	if (!strcmp(key, "min_steps")) {
+		if (parse_u64(value, 0, ALLOCBENCH_MAX_STEPS, &v)) {
+			snprintf(err, errlen, "bad number '%s' for min_steps (expected 0..%llu)", value,
+				 (unsigned long long)ALLOCBENCH_MAX_STEPS);
+			return -1;
+		}
+		s->min_steps = v;
+		return 0;
+	}
+	if (!strcmp(key, "seed")) {
+		if (parse_u64(value, 0, UINT64_MAX, &v)) {
+			snprintf(err, errlen, "bad number '%s' for seed", value);
+			return -1;
+		}
+		s->seed = v;
+		s->seed_set = 1;
+		return 0;
+	}
+	if (!strcmp(key, "pmu")) {
+		int b = parse_bool(value);
+
+		if (b < 0) {
+			snprintf(err, errlen, "bad value '%s' for pmu (expected yes or no)", value);
+			return -1;
+		}
+		s->pmu = b;
+		return 0;
+	}
+	return 1;
+}
+
+static int acc_parse_key(void *priv, const char *key, const char *value, int line,
+			 char *err, size_t errlen)
+{
+	struct acc_section *s = priv;
+
+	(void)line;
+	if (!strcmp(key, "allocators"))
+		return parse_list(key, value, allocator_by_name, allocator_names_list(),
+				  ALL_ALLOCATORS, &s->allocators, err, errlen);
+	if (!strcmp(key, "layouts"))
+		return parse_list(key, value, access_layout_by_name, "page, line, seq, first_touch",
+				  0, &s->layouts, err, errlen);
+	return parse_common(s, key, value, err, errlen);
+}
+
+static int map_layout_by_name(const char *s)
+{
+	int p = access_layout_by_name(s);
+
+	return p == ALLOCBENCH_PATTERN_PAGE || p == ALLOCBENCH_PATTERN_LINE ? p : -1;
+}
+
+static int map_parse_key(void *priv, const char *key, const char *value, int line,
+			 char *err, size_t errlen)
+{
+	struct acc_section *s = priv;
+
+	(void)line;
+	if (!strcmp(key, "layouts"))
+		return parse_list(key, value, map_layout_by_name, "page, line", 0, &s->layouts,
+				  err, errlen);
+	return parse_common(s, key, value, err, errlen);
+}
+
+/* One section of each kind: every point is one row. */
+static int acc_finish(const struct config *cfg, const struct section *sec,
+		      char *err, size_t errlen, int *line)
+{
+	for (size_t i = 0; i < cfg->nsec; i++) {
+		const struct section *o = &cfg->sec[i];
+
+		if (o != sec && o->kind == sec->kind && o->line < sec->line) {
+			snprintf(err, errlen, "[%s]: only one [%s] section per config (the first is at line %d)",
+				 sec->title, sec->kind->name, o->line);
+			*line = sec->line;
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int plan_one(struct plan *p, const struct section *sec, unsigned a, unsigned pat,
+		    unsigned view, uint64_t bytes)
+{
+	struct point pt;
+
+	memset(&pt, 0, sizeof(pt));
+	pt.sec = sec;
+	pt.allocator = a;
+	pt.op = pat;
+	pt.gfp = view;
+	pt.bytes = bytes;
+	return plan_add(p, &pt);
+}
+
+static int acc_plan(const struct config *cfg, const struct section *sec, struct plan *p)
+{
+	const struct acc_section *s = sec->priv;
+
+	(void)cfg;
+	for (unsigned a = 0; a < ALLOCBENCH_NR_ALLOCATORS; a++)
+		for (unsigned pat = 1; pat < ALLOCBENCH_NR_PATTERNS; pat++)
+			for (size_t i = 0; i < s->sizes.n; i++)
+				if ((s->allocators & (1U << a)) && (s->layouts & PAT_BIT(pat)) &&
+				    plan_one(p, sec, a, pat, ALLOCBENCH_VIEW_NATIVE, s->sizes.v[i]))
+					return -1;
+	return 0;
+}
+
+/* The three mappings of [mapping], in output order. */
+struct map_kind {
+	const char *name;
+	unsigned allocator, view;
+};
+static const struct map_kind map_kinds[] = {
+	{ "direct", ALLOCBENCH_VMAP, ALLOCBENCH_VIEW_DIRECT },
+	{ "vmap", ALLOCBENCH_VMAP, ALLOCBENCH_VIEW_NATIVE },
+	{ "vmalloc_huge", ALLOCBENCH_VMALLOC_HUGE, ALLOCBENCH_VIEW_NATIVE },
+};
+#define NMAP (sizeof(map_kinds) / sizeof(map_kinds[0]))
+
+static int map_plan(const struct config *cfg, const struct section *sec, struct plan *p)
+{
+	const struct acc_section *s = sec->priv;
+
+	(void)cfg;
+	for (size_t k = 0; k < NMAP; k++)
+		for (unsigned pat = 1; pat < ALLOCBENCH_NR_PATTERNS; pat++)
+			for (size_t i = 0; i < s->sizes.n; i++)
+				if ((s->layouts & PAT_BIT(pat)) &&
+				    plan_one(p, sec, map_kinds[k].allocator, pat, map_kinds[k].view,
+					     s->sizes.v[i]))
+					return -1;
+	return 0;
+}
+
+/* ---- run ---- */
+
+struct acc_slot {
+	uint32_t allocator, pattern, view;
+	uint64_t bytes;
+	double *v;			/* ns per step of each pass (seq: ns per 8-byte load) */
+	size_t n, cap;
+	uint64_t steps_per_pass;
+	uint64_t mapped[4];		/* 4k, 2m, 1g, other */
+	int levels_ok, levels_status;
+	int pmu_status, pmu_seen;
+	uint64_t dtlb, dtlb_steps;
+	unsigned unsupported, skipped, failed, measured, migrated;
+};
+
+struct acc_state {
+	struct acc_slot *slots;
+	size_t n;
+	int fatal;
+};
+
+static int acc_slot_cmp(const void *a, const void *b)
+{
+	const struct acc_slot *x = a, *y = b;
+
+	if (x->allocator != y->allocator)
+		return x->allocator < y->allocator ? -1 : 1;
+	if (x->view != y->view)
+		return x->view > y->view ? -1 : 1;	/* direct before native */
+	if (x->pattern != y->pattern)
+		return x->pattern < y->pattern ? -1 : 1;
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? -1 : 1;
+	return 0;
+}
+
+static int run_begin(struct run_ctx *ctx, int idx, const struct plan *p,
+		     const struct experiment_kind *kind)
+{
+	struct acc_state *st = calloc(1, sizeof(*st));
+	size_t n = 0;
+
+	if (!st)
+		return -1;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->v[i].sec->kind == kind && p->v[i].repeat == 0)
+			n++;
+	st->slots = calloc(n ? n : 1, sizeof(*st->slots));
+	if (!st->slots) {
+		free(st);
+		return -1;
+	}
+	for (size_t i = 0; i < p->n; i++) {
+		const struct point *pt = &p->v[i];
+		struct acc_slot *s;
+
+		if (pt->sec->kind != kind || pt->repeat != 0)
+			continue;
+		s = &st->slots[st->n++];
+		s->allocator = pt->allocator;
+		s->pattern = pt->op;
+		s->view = pt->gfp;
+		s->bytes = pt->bytes;
+		s->pmu_status = -EOPNOTSUPP;
+	}
+	qsort(st->slots, st->n, sizeof(*st->slots), acc_slot_cmp);
+	ctx->state[idx] = st;
+	return 0;
+}
+
+static int acc_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
+{
+	return run_begin(ctx, idx, p, &exp_access);
+}
+
+static int map_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
+{
+	return run_begin(ctx, idx, p, &exp_mapping);
+}
+
+static int push(struct acc_slot *s, double v)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 16;
+		double *nv = realloc(s->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		s->v = nv;
+		s->cap = nc;
+	}
+	s->v[s->n++] = v;
+	return 0;
+}
+
+static int over_cap(const struct run_config *rc, uint64_t bytes)
+{
+	uint64_t avail = mem_available_bytes();
+
+	return avail && (double)bytes > (double)avail * rc->mem_cap_percent / 100.0;
+}
+
+static int device_access(struct device *d, struct allocbench_access *a)
+{
+	a->size = sizeof(*a);
+	return ioctl(d->fd, ALLOCBENCH_IOC_ACCESS, a) ? -errno : 0;
+}
+
+static int run_point(struct run_ctx *ctx, int idx, const struct point *pt, const char *prefix)
+{
+	struct acc_state *st = ctx->state[idx];
+	const struct acc_section *as = pt->sec->priv;
+	const struct allocbench_info *in = &ctx->dev->info;
+	struct acc_slot key, *sl;
+	struct allocbench_access r;
+	uint64_t buf[ALLOCBENCH_MAX_PASSES];
+	char h[32];
+	int err;
+
+	memset(&key, 0, sizeof(key));
+	key.allocator = pt->allocator;
+	key.pattern = pt->op;
+	key.view = pt->gfp;
+	key.bytes = pt->bytes;
+	sl = bsearch(&key, st->slots, st->n, sizeof(*st->slots), acc_slot_cmp);
+	if (!sl)
+		return 0;
+	if (!device_has_allocator(ctx->dev, pt->allocator) ||
+	    (ctx->dev->alloc_known[pt->allocator] &&
+	     pt->bytes > ctx->dev->alloc[pt->allocator].max_bytes)) {
+		sl->unsupported++;
+		return 0;
+	}
+	if (over_cap(&ctx->cfg->run, pt->bytes)) {
+		sl->skipped++;
+		return 0;
+	}
+
+	memset(&r, 0, sizeof(r));
+	r.allocator = pt->allocator;
+	r.pattern = pt->op;
+	r.view = pt->gfp;
+	r.bytes = pt->bytes;
+	r.seed = (as->seed_set ? as->seed : ctx->cfg->run.seed) + pt->repeat;
+	r.min_steps = as->min_steps;
+	r.passes = as->passes;
+	r.flags = as->pmu ? ALLOCBENCH_ACCESS_PMU : 0;
+	r.samples = (uint64_t)(uintptr_t)buf;
+	r.samples_cap = ALLOCBENCH_MAX_PASSES;
+	err = device_access(ctx->dev, &r);
+	switch (err) {
+	case 0:
+		break;
+	case -EOPNOTSUPP:
+	case -ERANGE:
+		sl->unsupported++;
+		return 0;
+	case -ENOMEM:
+		sl->skipped++;
+		return 0;
+	case -EINTR:
+		ab_stop = 1;
+		return -1;
+	default:
+		ab_err("ACCESS %s %s view %u size %s failed: %s (runner and module disagree on the ABI? "
+		       "rebuild both from one tree)", allocator_name(pt->allocator),
+		       access_layout_name(pt->op), pt->gfp, size_format(pt->bytes, h, sizeof(h)),
+		       strerror(-err));
+		st->fatal = 1;
+		return -1;
+	}
+	if (r.out_flags & ALLOCBENCH_OUT_MIGRATED)
+		sl->migrated++;
+	if (!r.samples_written) {
+		sl->failed++;
+		return ab_stop ? -1 : 0;
+	}
+	sl->measured++;
+	sl->steps_per_pass = r.steps_per_pass;
+	if (r.out_flags & ALLOCBENCH_ACCESS_OUT_LEVELS) {
+		sl->levels_ok = 1;
+		sl->mapped[0] = r.mapped_4k_bytes;
+		sl->mapped[1] = r.mapped_2m_bytes;
+		sl->mapped[2] = r.mapped_1g_bytes;
+		sl->mapped[3] = r.mapped_other_bytes;
+	}
+	sl->levels_status = r.levels_status;
+	if (r.out_flags & ALLOCBENCH_ACCESS_OUT_DTLB) {
+		sl->dtlb += r.dtlb_load_misses;
+		sl->dtlb_steps += (uint64_t)r.samples_written * r.steps_per_pass;
+		if (!sl->pmu_seen)
+			sl->pmu_status = 0;
+	} else {
+		sl->pmu_status = r.pmu_status ? r.pmu_status : -ENODATA;
+	}
+	sl->pmu_seen = 1;
+	for (uint32_t i = 0; i < r.samples_written && i < r.samples_cap; i++) {
+		double ns = access_ns_per_step(buf[i], in->timer_overhead_ticks, r.chunks_per_pass,
+					       in->timer_hz, r.steps_per_pass);
+
+		if (push(sl, ns))
+			return -1;
+		if (ctx->samples) {
+			if (gzprintf(ctx->samples, "%s,%s_%s,%s,%" PRIu64 ",pass,%" PRIu64 ",%u,%u,%" PRIu64 "\n",
+				     allocator_name(pt->allocator), prefix, access_layout_name(pt->op),
+				     pt->gfp == ALLOCBENCH_VIEW_DIRECT ? "direct" : "native", pt->bytes,
+				     (uint64_t)r.steps_per_pass, pt->repeat, i, (uint64_t)buf[i]) <= 0)
+				return -1;
+			ctx->samples_rows++;
+		}
+	}
+	return ab_stop ? -1 : 0;
+}
+
+static int acc_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
+{
+	return run_point(ctx, idx, pt, "access");
+}
+
+static int map_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
+{
+	return run_point(ctx, idx, pt, "mapping");
+}
+
+static const char *slot_status(const struct acc_slot *s)
+{
+	if (s->n)
+		return "ok";
+	if (s->unsupported)
+		return "unsupported";
+	if (s->skipped && !s->failed)
+		return "skipped";
+	return "failed";
+}
+
+struct figures {
+	int have;
+	struct stats st;
+};
+
+static void slot_stats(struct acc_slot *s, struct figures *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (s->n) {
+		double *t = malloc(s->n * sizeof(*t));
+
+		if (!t)
+			return;
+		memcpy(t, s->v, s->n * sizeof(*t));
+		f->have = stats_compute(t, s->n, &f->st) == 0;
+		free(t);
+	}
+}
+
+static void put_triple(struct csv_writer *w, int *rc, int on, double a, double b, double c)
+{
+	if (on) {
+		*rc |= csv_double(w, a);
+		*rc |= csv_double(w, b);
+		*rc |= csv_double(w, c);
+	} else {
+		*rc |= csv_empty(w) | csv_empty(w) | csv_empty(w);
+	}
+}
+
+static void put_common_tail(struct csv_writer *w, int *rc, const struct allocbench_info *in,
+			    const struct acc_slot *s, const struct figures *f, int cycles_on)
+{
+	char pmu[256];
+
+	if (f->have && cycles_on && in->timer_kind == ALLOCBENCH_TIMER_TSC)
+		*rc |= csv_double(w, f->st.p50 * (double)in->timer_hz / 1e9);
+	else
+		*rc |= csv_empty(w);
+	for (int i = 0; i < 4; i++) {
+		if (s->levels_ok)
+			*rc |= csv_u64(w, s->mapped[i]);
+		else
+			*rc |= csv_empty(w);
+	}
+	if (s->dtlb_steps && !s->pmu_status)
+		*rc |= csv_double(w, (double)s->dtlb / (double)s->dtlb_steps);
+	else
+		*rc |= csv_empty(w);
+	if (!s->pmu_seen)
+		snprintf(pmu, sizeof(pmu), "unavailable: not measured");
+	else
+		access_pmu_text(s->pmu_status, pmu, sizeof(pmu));
+	*rc |= csv_str(w, pmu);
+}
+
+static const char *const acc_columns[] = {
+	"schema_version", "allocator", "view", "layout", "working_set_bytes", "status", "passes",
+	"steps_per_pass", "ns_per_access_p10", "ns_per_access_p50", "ns_per_access_p90",
+	"bytes_per_ns_p10", "bytes_per_ns_p50", "bytes_per_ns_p90", "ns_per_page_p10",
+	"ns_per_page_p50", "ns_per_page_p90", "cycles_per_access_p50", "mapped_4k_bytes",
+	"mapped_2m_bytes", "mapped_1g_bytes", "mapped_other_bytes", "dtlb_misses_per_access",
+	"pmu_status",
+};
+#define ACC_NCOLS (sizeof(acc_columns) / sizeof(acc_columns[0]))
+
+static int acc_write_row(struct csv_writer *w, const struct allocbench_info *in, struct acc_slot *s)
+{
+	struct figures f;
+	int rc = 0, chase, seq, ft;
+
+	slot_stats(s, &f);
+	chase = s->pattern == ALLOCBENCH_PATTERN_PAGE || s->pattern == ALLOCBENCH_PATTERN_LINE;
+	seq = s->pattern == ALLOCBENCH_PATTERN_SEQ;
+	ft = s->pattern == ALLOCBENCH_PATTERN_FIRST_TOUCH;
+	rc |= csv_u64(w, ACC_SCHEMA_VERSION);
+	rc |= csv_str(w, allocator_name(s->allocator));
+	rc |= csv_str(w, s->view == ALLOCBENCH_VIEW_DIRECT ? "direct" : "native");
+	rc |= csv_str(w, access_layout_name(s->pattern));
+	rc |= csv_u64(w, s->bytes);
+	rc |= csv_str(w, slot_status(s));
+	rc |= csv_u64(w, s->n);
+	if (f.have)
+		rc |= csv_u64(w, s->steps_per_pass);
+	else
+		rc |= csv_empty(w);
+	put_triple(w, &rc, f.have && chase, f.st.p10, f.st.p50, f.st.p90);
+	/* seq: a step is an 8-byte load; bytes/ns is 8 / (ns per load), so p10 <-> p90. */
+	put_triple(w, &rc, f.have && seq, 8.0 / f.st.p90, 8.0 / f.st.p50, 8.0 / f.st.p10);
+	put_triple(w, &rc, f.have && ft, f.st.p10, f.st.p50, f.st.p90);
+	put_common_tail(w, &rc, in, s, &f, !seq);
+	rc |= csv_end_row(w);
+	return rc ? -1 : 0;
+}
+
+static const char *const map_columns[] = {
+	"schema_version", "mapping", "layout", "working_set_bytes", "status", "passes",
+	"steps_per_pass", "ns_per_access_p10", "ns_per_access_p50", "ns_per_access_p90",
+	"cycles_per_access_p50", "mapped_4k_bytes", "mapped_2m_bytes", "mapped_1g_bytes",
+	"mapped_other_bytes", "dtlb_misses_per_access", "pmu_status", "ratio_over_direct",
+	"ratio_vmap_over_direct",
+};
+#define MAP_NCOLS (sizeof(map_columns) / sizeof(map_columns[0]))
+
+static const char *map_name(const struct acc_slot *s)
+{
+	for (size_t k = 0; k < NMAP; k++)
+		if (map_kinds[k].allocator == s->allocator && map_kinds[k].view == s->view)
+			return map_kinds[k].name;
+	return "unknown";
+}
+
+static struct acc_slot *find_slot(struct acc_state *st, unsigned a, unsigned view, unsigned pat,
+				  uint64_t bytes)
+{
+	struct acc_slot key;
+
+	memset(&key, 0, sizeof(key));
+	key.allocator = a;
+	key.view = view;
+	key.pattern = pat;
+	key.bytes = bytes;
+	return bsearch(&key, st->slots, st->n, sizeof(*st->slots), acc_slot_cmp);
+}
+
+static double slot_p50(struct acc_slot *s)
+{
+	struct figures f;
+
+	if (!s)
+		return NAN;
+	slot_stats(s, &f);
+	return f.have ? f.st.p50 : NAN;
+}
+
+static int map_write_row(struct csv_writer *w, const struct allocbench_info *in,
+			 struct acc_state *st, struct acc_slot *s)
+{
+	struct figures f;
+	double direct, vmap;
+	int rc = 0;
+
+	slot_stats(s, &f);
+	direct = slot_p50(find_slot(st, ALLOCBENCH_VMAP, ALLOCBENCH_VIEW_DIRECT, s->pattern, s->bytes));
+	vmap = slot_p50(find_slot(st, ALLOCBENCH_VMAP, ALLOCBENCH_VIEW_NATIVE, s->pattern, s->bytes));
+	rc |= csv_u64(w, ACC_SCHEMA_VERSION);
+	rc |= csv_str(w, map_name(s));
+	rc |= csv_str(w, access_layout_name(s->pattern));
+	rc |= csv_u64(w, s->bytes);
+	rc |= csv_str(w, slot_status(s));
+	rc |= csv_u64(w, s->n);
+	if (f.have)
+		rc |= csv_u64(w, s->steps_per_pass);
+	else
+		rc |= csv_empty(w);
+	put_triple(w, &rc, f.have, f.st.p10, f.st.p50, f.st.p90);
+	put_common_tail(w, &rc, in, s, &f, 1);
+	rc |= csv_double(w, access_ratio(f.have ? f.st.p50 : NAN, direct));
+	rc |= csv_double(w, access_ratio(vmap, direct));
+	rc |= csv_end_row(w);
+	return rc ? -1 : 0;
+}
+
+static void free_state(struct acc_state *st)
+{
+	for (size_t i = 0; i < st->n; i++)
+		free(st->slots[i].v);
+	free(st->slots);
+	free(st);
+}
+
+static int run_end(struct run_ctx *ctx, int idx, int commit, const struct experiment_kind *kind)
+{
+	struct acc_state *st = ctx->state[idx];
+	int mapping = kind == &exp_mapping;
+	char path[4096];
+	struct csv_writer *w;
+	unsigned migrated = 0;
+	int rc = 0;
+
+	if (!st)
+		return 0;
+	ctx->state[idx] = NULL;
+	if (!commit || st->fatal || !st->n) {
+		int fatal = st->fatal;
+
+		free_state(st);
+		return commit && fatal ? -1 : 0;
+	}
+	snprintf(path, sizeof(path), "%s/%s", ctx->dir, kind->csv_name);
+	w = mapping ? csv_create(path, map_columns, MAP_NCOLS) : csv_create(path, acc_columns, ACC_NCOLS);
+	if (!w) {
+		ab_err("cannot create %s.tmp: %s", path, strerror(errno));
+		free_state(st);
+		return -1;
+	}
+	/* mapping.csv in the order direct, vmap, vmalloc_huge. */
+	if (mapping) {
+		for (size_t k = 0; k < NMAP && !rc; k++)
+			for (size_t i = 0; i < st->n && !rc; i++) {
+				struct acc_slot *s = &st->slots[i];
+
+				if (s->allocator == map_kinds[k].allocator && s->view == map_kinds[k].view)
+					rc = map_write_row(w, &ctx->dev->info, st, s);
+			}
+	} else {
+		for (size_t i = 0; i < st->n && !rc; i++)
+			rc = acc_write_row(w, &ctx->dev->info, &st->slots[i]);
+	}
+	for (size_t i = 0; i < st->n; i++)
+		migrated += st->slots[i].migrated;
+	if (rc) {
+		ab_err("writing %s failed: %s", path, strerror(errno));
+		csv_abort(w);
+	} else if (csv_commit(w)) {
+		ab_err("cannot commit %s: %s", path, strerror(errno));
+		rc = -1;
+	}
+	if (migrated)
+		ab_err("warning: %u access requests moved to another CPU while measuring", migrated);
+	free_state(st);
+	return rc;
+}
+
+static int acc_run_end(struct run_ctx *ctx, int idx, int commit)
+{
+	return run_end(ctx, idx, commit, &exp_access);
+}
+
+static int map_run_end(struct run_ctx *ctx, int idx, int commit)
+{
+	return run_end(ctx, idx, commit, &exp_mapping);
+}
+
+const struct experiment_kind exp_access = {
+	.name = "access",
+	.summary = "ns per access of each allocator's memory (page/line chase, seq read, first touch) -> access.csv",
+	.csv_name = "access.csv",
+	.section_new = acc_section_new,
+	.section_free = acc_section_free,
+	.parse_key = acc_parse_key,
+	.finish = acc_finish,
+	.plan = acc_plan,
+	.run_begin = acc_run_begin,
+	.run_point = acc_run_point,
+	.run_end = acc_run_end,
+};
+
+const struct experiment_kind exp_mapping = {
+	.name = "mapping",
+	.summary = "the same pages via the direct map, vmap() and vmalloc_huge: the mapping's cost -> mapping.csv",
+	.csv_name = "mapping.csv",
+	.section_new = map_section_new,
+	.section_free = acc_section_free,
+	.parse_key = map_parse_key,
+	.finish = acc_finish,
+	.plan = map_plan,
+	.run_begin = map_run_begin,
+	.run_point = map_run_point,
+	.run_end = map_run_end,
+};

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Helpers shared by the [probe], [frag] and [overhead] kinds (issue 3). */
+#include "limits_run.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "allocbench.h"
+#include "csv.h"
+#include "util.h"
+
+int lim_parse_names(const char *key, const char *value, int (*lookup)(const char *),
+		    const char *what, const char *known, uint32_t all_mask, uint32_t *mask,
+		    char *err, size_t errlen)
+{
+	char buf[1024], *p, *save = NULL;
+	uint32_t m = 0;
+
+	if (strlen(value) >= sizeof(buf)) {
+		snprintf(err, errlen, "%s: list too long", key);
+		return -1;
+	}
+	snprintf(buf, sizeof(buf), "%s", value);
+	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
+		char *end;
+		int id;
+
+		while (*p == ' ' || *p == '\t')
+			p++;
+		end = p + strlen(p);
+		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
+			*--end = '\0';
+		if (!*p) {
+			snprintf(err, errlen, "%s: empty item in list", key);
+			return -1;
+		}
+		if (all_mask && !strcmp(p, "all")) {
+			m |= all_mask;
+			continue;
+		}
+		id = lookup(p);
+		if (id < 0) {
+			snprintf(err, errlen, "unknown %s '%s' (known: %s%s)", what, p,
+				 all_mask ? "all, " : "", known);
+			return -1;
+		}
+		m |= 1U << id;
+	}
+	if (!m) {
+		snprintf(err, errlen, "%s: empty list", key);
+		return -1;
+	}
+	*mask = m;
+	return 0;
+}
+
+double lim_ticks_to_ns(const struct allocbench_info *in, uint64_t ticks)
+{
+	double t = (double)ticks - (double)in->timer_overhead_ticks -
+		   (double)in->call_overhead_mticks / 1000.0;
+
+	if (t < 0)
+		t = 0;
+	return in->timer_hz ? t * 1e9 / (double)in->timer_hz : 0;
+}
+
+int lim_kv_open(struct lim_kv *kv, const char *path)
+{
+	static const char *const cols[] = { "key", "value" };
+
+	kv->path = path;
+	kv->err = 0;
+	kv->w = csv_create(path, cols, 2);
+	if (!kv->w) {
+		ab_err("cannot create %s.tmp: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+void lim_kv_str(struct lim_kv *kv, const char *key, const char *value)
+{
+	if (!kv->w)
+		return;
+	kv->err |= csv_str(kv->w, key);
+	kv->err |= csv_str(kv->w, value ? value : "");
+	kv->err |= csv_end_row(kv->w);
+}
+
+void lim_kv_u64(struct lim_kv *kv, const char *key, uint64_t value)
+{
+	if (!kv->w)
+		return;
+	kv->err |= csv_str(kv->w, key);
+	kv->err |= csv_u64(kv->w, value);
+	kv->err |= csv_end_row(kv->w);
+}
+
+void lim_kv_double(struct lim_kv *kv, const char *key, double value)
+{
+	if (!kv->w)
+		return;
+	kv->err |= csv_str(kv->w, key);
+	kv->err |= csv_double(kv->w, value);
+	kv->err |= csv_end_row(kv->w);
+}
+
+int lim_kv_commit(struct lim_kv *kv)
+{
+	if (!kv->w)
+		return -1;
+	if (kv->err) {
+		ab_err("writing %s failed", kv->path);
+		csv_abort(kv->w);
+		kv->w = NULL;
+		return -1;
+	}
+	if (csv_commit(kv->w)) {
+		ab_err("cannot commit %s: %s", kv->path, strerror(errno));
+		kv->w = NULL;
+		return -1;
+	}
+	kv->w = NULL;
+	return 0;
+}
+
+uint64_t lim_meminfo(const char *key)
+{
+	FILE *f = fopen("/proc/meminfo", "re");
+	char line[256];
+	size_t kl = strlen(key);
+	unsigned long long kb = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (!strncmp(line, key, kl) && line[kl] == ':') {
+			sscanf(line + kl + 1, "%llu", &kb);
+			break;
+		}
+	}
+	fclose(f);
+	return (uint64_t)kb * 1024;
+}
+
+uint64_t lim_pcp_pages(void)
+{
+	FILE *f = fopen("/proc/zoneinfo", "re");
+	char line[256];
+	unsigned long long v, sum = 0;
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " count: %llu", &v) == 1)
+			sum += v;
+	fclose(f);
+	return sum;
+}

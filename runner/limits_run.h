@@ -1,0 +1,37 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Helpers shared by the [probe], [frag] and [overhead] kinds (issue 3). */
+#ifndef ALLOCBENCH_LIMITS_RUN_H
+#define ALLOCBENCH_LIMITS_RUN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct allocbench_info;
+struct csv_writer;
+
+/* "a, b, c" of names into a bit mask through lookup(); "all" = all_mask when nonzero. 0 or -1. */
+int lim_parse_names(const char *key, const char *value, int (*lookup)(const char *),
+		    const char *what, const char *known, uint32_t all_mask, uint32_t *mask,
+		    char *err, size_t errlen);
+
+/* One raw sample in ns: the timer overhead and one table call subtracted, never below 0. */
+double lim_ticks_to_ns(const struct allocbench_info *in, uint64_t ticks);
+
+/* A key,value CSV written through tmp + rename. */
+struct lim_kv {
+	const char *path;
+	struct csv_writer *w;
+	int err;
+};
+int lim_kv_open(struct lim_kv *kv, const char *path);
+void lim_kv_str(struct lim_kv *kv, const char *key, const char *value);
+void lim_kv_u64(struct lim_kv *kv, const char *key, uint64_t value);
+void lim_kv_double(struct lim_kv *kv, const char *key, double value);
+int lim_kv_commit(struct lim_kv *kv);
+
+/* "MemFree:" and friends from /proc/meminfo, bytes; 0 when missing. */
+uint64_t lim_meminfo(const char *key);
+/* Pages waiting on per-CPU free lists (sum of "count:" in /proc/zoneinfo); 0 when unreadable. */
+uint64_t lim_pcp_pages(void);
+
+#endif
