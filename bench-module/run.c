@@ -68,6 +68,15 @@ static const gfp_t ab_gfp_profiles[ALLOCBENCH_NR_GFP] = {
 	[ALLOCBENCH_GFP_KERNEL]		= GFP_KERNEL,
 	[ALLOCBENCH_GFP_ATOMIC]		= GFP_ATOMIC,
 	[ALLOCBENCH_GFP_NORETRY]	= GFP_KERNEL | __GFP_NORETRY,
+	/*
+	 * Neither reclaim bit. Without __GFP_DIRECT_RECLAIM the slow path
+	 * neither reclaims nor compacts; without __GFP_KSWAPD_RECLAIM it does
+	 * not call wake_all_kswapds() either, whose wakeup_kswapd() wakes
+	 * kcompactd directly for a failing high-order request that cannot
+	 * reclaim (mm/vmscan.c). GFP_NOWAIT keeps that bit, so it would let
+	 * kcompactd rebuild the very blocks being measured as missing.
+	 */
+	[ALLOCBENCH_GFP_NOWAIT]		= GFP_KERNEL & ~__GFP_RECLAIM,
 };
 
 static void ab_add_failures(struct ab_series *s, u64 n)

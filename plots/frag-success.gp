@@ -50,9 +50,12 @@ if (EMULATED) {
     set label "emulated (TCG): absolute times are not hardware times" at screen 0.012, screen 0.058 \
         left font ",10" tc rgb AB_WARN_COLOR
 }
+gfp_title(g) = g eq "kernel" ? " (GFP_KERNEL: compaction)" : \
+    (g eq "noretry" ? " (noretry: light compaction)" : " (nowait: no compaction)")
 N = words(SERIES)
 plot for [i=1:N] VDIR.DATA index (i - 1) using 1:($2 * 100) with linespoints \
-    lw (ser_gfp(word(SERIES, i)) eq "kernel" ? 1.2 : 2.5) pt (ser_gfp(word(SERIES, i)) eq "kernel" ? 6 : 7) \
+    lw (ser_gfp(word(SERIES, i)) eq "kernel" ? 1.2 : 2.5) \
+    pt (ser_gfp(word(SERIES, i)) eq "kernel" ? 6 : (ser_gfp(word(SERIES, i)) eq "noretry" ? 5 : 7)) \
     lc rgb phase_color(ser_phase(word(SERIES, i))) \
-    title ser_phase(word(SERIES, i)).(ser_gfp(word(SERIES, i)) eq "kernel" ? " (GFP_KERNEL: compaction)" : " (noretry)")
+    title ser_phase(word(SERIES, i)).gfp_title(ser_gfp(word(SERIES, i)))
 set output

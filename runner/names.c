@@ -29,6 +29,7 @@ static const char *const gfps[ALLOCBENCH_NR_GFP] = {
 	[ALLOCBENCH_GFP_KERNEL] = "kernel",
 	[ALLOCBENCH_GFP_ATOMIC] = "atomic",
 	[ALLOCBENCH_GFP_NORETRY] = "noretry",
+	[ALLOCBENCH_GFP_NOWAIT] = "nowait",
 };
 
 static const char *const mappings[] = {

@@ -189,6 +189,8 @@ const char *gfp_title(const char *gfp)
 		return "GFP_ATOMIC";
 	if (!strcmp(gfp, "noretry"))
 		return "GFP_KERNEL|__GFP_NORETRY";
+	if (!strcmp(gfp, "nowait"))
+		return "GFP_KERNEL&~__GFP_RECLAIM";
 	return gfp;
 }
 
@@ -273,7 +275,9 @@ static int gfp_rank(const char *g)
 		return 1;
 	if (!strcmp(g, "atomic"))
 		return 2;
-	return 3;
+	if (!strcmp(g, "nowait"))
+		return 3;
+	return 4;
 }
 
 static int series_index(struct run_data *rd, const char *op, const char *gfp, int touch, int batched)

@@ -191,6 +191,18 @@ static int frag_largest_order(const struct lim_data *d, const char *phase, const
 	return best;
 }
 
+/*
+ * The "no compaction" series: gfp nowait when the run measured it, else the
+ * older noretry series (which still runs one light compaction pass).
+ */
+static const char *frag_nc_gfp(const struct lim_data *d)
+{
+	for (size_t r = 0; d->have_frag && r < d->frag.nrows; r++)
+		if (!strcmp(cell(&d->frag, r, "gfp"), "nowait"))
+			return "nowait";
+	return "noretry";
+}
+
 static uint64_t frag_largest_size(const struct lim_data *d, const char *alloc)
 {
 	uint64_t best = 0;
@@ -249,6 +261,7 @@ static void q_frag(FILE *f, const struct lim_data *d)
 	char a[32], b[32], c[32], e[32], g[32], h[32];
 	uint64_t ko, held, mf0, mf1, hi0, hi1, ksz;
 	struct tally t0, t1, k0, k1, kk0, kk1;
+	const char *nc = frag_nc_gfp(d);
 	int lo0, lo1;
 
 	fprintf(f, "**Why do large kmalloc calls fail on a machine that has been running a while, even with plenty "
@@ -271,22 +284,24 @@ static void q_frag(FILE *f, const struct lim_data *d)
 	fprintf(f, "Fragmentation, measured: pinning one page in every %u (%s held in all) left MemFree at **%s** "
 		   "(%s before), but free memory in blocks of order ≥ %" PRIu64 " fell from %s to **%s**. ",
 		1U << ko, a, c, b, ko, e, g);
-	t0 = frag_tally(d, "before", "alloc_pages", "noretry", 8, 99, 0);
-	t1 = frag_tally(d, "fragmented", "alloc_pages", "noretry", 8, 99, 0);
-	lo0 = frag_largest_order(d, "before", "noretry");
-	lo1 = frag_largest_order(d, "fragmented", "noretry");
-	fprintf(f, "alloc_pages at orders ≥ 8 (gfp noretry) succeeded %" PRIu64 "/%" PRIu64 " times before and **%" PRIu64
+	t0 = frag_tally(d, "before", "alloc_pages", nc, 8, 99, 0);
+	t1 = frag_tally(d, "fragmented", "alloc_pages", nc, 8, 99, 0);
+	lo0 = frag_largest_order(d, "before", nc);
+	lo1 = frag_largest_order(d, "fragmented", nc);
+	fprintf(f, "alloc_pages at orders ≥ 8 (gfp %s) succeeded %" PRIu64 "/%" PRIu64 " times before and **%" PRIu64
 		   "/%" PRIu64 "** fragmented; the largest order that still succeeded went from %d to %d. ",
-		t0.ok, t0.att, t1.ok, t1.att, lo0, lo1);
+		nc, t0.ok, t0.att, t1.ok, t1.att, lo0, lo1);
 	ksz = frag_largest_size(d, "kmalloc");
 	if (ksz) {
-		k0 = frag_tally(d, "before", "kmalloc", "noretry", 0, 0, ksz);
-		k1 = frag_tally(d, "fragmented", "kmalloc", "noretry", 0, 0, ksz);
+		k0 = frag_tally(d, "before", "kmalloc", nc, 0, 0, ksz);
+		k1 = frag_tally(d, "fragmented", "kmalloc", nc, 0, 0, ksz);
 		hb(h, sizeof(h), ksz);
 		fprintf(f, "kmalloc(%s) succeeded %" PRIu64 "/%" PRIu64 " before and **%" PRIu64 "/%" PRIu64 "** fragmented: %s ",
 			h, k0.ok, k0.att, k1.ok, k1.att,
 			k1.ok * k0.att < k0.ok * k1.att ?
 			"it needs one physically contiguous block, and free memory is now in pieces." :
+			strcmp(nc, "noretry") ?
+			"no drop here: the free lists still held blocks of this size outside the pinned ranges." :
 			"no drop here: gfp noretry still runs one light compaction pass, which rebuilt contiguous blocks "
 			"from the movable pages of blocks the hold could not pin.");
 		kk0 = frag_tally(d, "before", "alloc_pages", "kernel", 10, 10, 0);
@@ -322,9 +337,9 @@ static void q_vmalloc_standin(FILE *f, const struct lim_data *d)
 	fprintf(f, "Yes, when the caller does not need physically contiguous memory: vmalloc maps scattered order-0 "
 		   "pages into one virtual range. ");
 	if (sz && d->have_fsum && kv_u64(&d->fsum, "held_pages")) {
-		struct tally vf = frag_tally(d, "fragmented", "vmalloc", "noretry", 0, 0, sz);
-		struct tally kf = frag_tally(d, "fragmented", "kmalloc", "noretry", 0, 0, sz);
-		struct tally kv1 = frag_tally(d, "fragmented", "kvmalloc", "noretry", 0, 0, sz);
+		struct tally vf = frag_tally(d, "fragmented", "vmalloc", frag_nc_gfp(d), 0, 0, sz);
+		struct tally kf = frag_tally(d, "fragmented", "kmalloc", frag_nc_gfp(d), 0, 0, sz);
+		struct tally kv1 = frag_tally(d, "fragmented", "kvmalloc", frag_nc_gfp(d), 0, 0, sz);
 
 		hb(a, sizeof(a), sz);
 		fprintf(f, "In the fragmented state, at %s: vmalloc succeeded **%" PRIu64 "/%" PRIu64 "**, kmalloc %" PRIu64
@@ -579,7 +594,7 @@ static int chart_frag(const struct run_data *rd, const struct lim_data *d, const
 		      const char *plots, const char *datadir, const char *footer, int quiet)
 {
 	static const char *const phases[] = { "before", "fragmented", "after" };
-	static const char *const gfps[] = { "noretry", "kernel" };
+	static const char *const gfps[] = { "nowait", "noretry", "kernel" };
 	char p[PATH_MAX + 64];
 	FILE *v, *dat;
 	int blocks = 0, rendered = 0;
@@ -589,7 +604,7 @@ static int chart_frag(const struct run_data *rd, const struct lim_data *d, const
 	dat = fopen(p, "w");
 	if (!dat)
 		return 0;
-	for (int g = 0; g < 2; g++)
+	for (int g = 0; g < 3; g++)
 		for (int ph = 0; ph < 3; ph++) {
 			int rows = 0;
 

@@ -127,25 +127,28 @@ else
 	conf_name=$(basename "$CONFIG")
 	qemu_version=$(qemu-system-x86_64 --version | awk 'NR==1 {print $4}')
 	cat > "$work/guest.sh" <<'EOF'
-# allocbench guest: load, run, unload. $1 = config, $2 = qemu version, $3 = git revision
-conf=$1 qv=$2 rev=$3
+# allocbench guest: load, run, unload. $1 = config, $2 = qemu version, $3 = git revision,
+# $4 = -q when the host's terminal is not a TTY (the guest console always is one)
+conf=$1 qv=$2 rev=$3 quiet=$4
 emulated=yes
 [ "$ALLOCBENCH_ACCEL" = kvm ] && emulated=no
 allocbench load /data/allocbench.ko || exit 3
-allocbench run -c "$conf" -o /out/run --no-report \
+allocbench run -c "$conf" -o /out/run --no-report $quiet \
 	--meta target=vm --meta accelerator="$ALLOCBENCH_ACCEL" --meta emulated=$emulated \
 	--meta qemu_version="$qv" --meta git_revision="$rev"
 rc=$?
 allocbench unload || { echo "allocbench: unload failed"; [ $rc = 0 ] && rc=1; }
 exit $rc
 EOF
+	quiet=
+	[ -t 2 ] || quiet=-q	# no live progress line in a log file
 	say "booting $krel (memory $memory${cmdline:+, cmdline '$cmdline'}); guest output follows"
 	rc=0
 	"$here/vm-run.sh" -v -k "$kimage" -m "$memory" ${cmdline:+-c "$cmdline"} \
 		-t "${ALLOCBENCH_VM_TIMEOUT:-7200}" -o "$work/vm" \
 		-f "$rdir/allocbench-static:/bin/allocbench" \
 		-f "$ko:/data/allocbench.ko" -f "$CONFIG:/data/$conf_name" \
-		"$work/guest.sh" "/data/$conf_name" "$qemu_version" "$git_rev" || rc=$?
+		"$work/guest.sh" "/data/$conf_name" "$qemu_version" "$git_rev" "$quiet" || rc=$?
 	mkdir -p "$(dirname "$OUT")"
 	if [ ! -d "$work/vm/run" ]; then
 		cp "$work/vm/console.log" "$OUT.console.log" 2>/dev/null || true

@@ -26,11 +26,11 @@ fi
 if [ -f "$dir/frag.csv" ]; then
 	fr=$dir/frag.csv s=$dir/frag-summary.csv
 	rate() { awk -F, -v ph="$1" -v a="$2" -v mo="$3" 'NR==1{for(i=1;i<=NF;i++)h[$i]=i;next}
-		$h["phase"]==ph && $h["allocator"]==a && $h["gfp"]=="noretry" && $h["order"]>=mo {t+=$h["attempts"]; o+=$h["successes"]}
+		$h["phase"]==ph && $h["allocator"]==a && $h["gfp"]=="nowait" && $h["order"]>=mo {t+=$h["attempts"]; o+=$h["successes"]}
 		END{printf "%d", t ? 1000*o/t : -1}' "$fr"; }
 	b=$(rate before alloc_pages 8); fg=$(rate fragmented alloc_pages 8)
 	check "frag: order>=8 success lower fragmented ($fg) than before ($b), per mille" test "$fg" -ge 0 -a "$fg" -lt "$b"
-	vf=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i;next} $h["phase"]=="fragmented" && $h["allocator"]=="vmalloc" && $h["size_bytes"]==4194304 && $h["gfp"]=="noretry"{print $h["successes"]"/"$h["attempts"]}' "$fr")
+	vf=$(awk -F, 'NR==1{for(i=1;i<=NF;i++)h[$i]=i;next} $h["phase"]=="fragmented" && $h["allocator"]=="vmalloc" && $h["size_bytes"]==4194304 && $h["gfp"]=="nowait"{print $h["successes"]"/"$h["attempts"]}' "$fr")
 	check "frag: vmalloc 4M still succeeds fragmented ($vf)" test -n "$vf" -a "${vf%/*}" = "${vf#*/}"
 	d=$(kv "$s" memfree_delta_percent)
 	check "frag: free memory back within 2 % (delta $d %)" awk -v d="$d" 'BEGIN{exit !(d != "" && d <= 2 && d >= -2)}'

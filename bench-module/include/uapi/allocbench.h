@@ -61,6 +61,15 @@ enum allocbench_gfp {
 	ALLOCBENCH_GFP_KERNEL	= 0,	/* GFP_KERNEL */
 	ALLOCBENCH_GFP_ATOMIC	= 1,	/* GFP_ATOMIC, each operation timed with preemption off */
 	ALLOCBENCH_GFP_NORETRY	= 2,	/* GFP_KERNEL | __GFP_NORETRY */
+	/*
+	 * GFP_KERNEL & ~__GFP_RECLAIM: no direct reclaim, no direct
+	 * compaction, and no kswapd/kcompactd wakeup either, so a high-order
+	 * request is served from the free lists as they are or fails. This is
+	 * the clean "no compaction" measurement; __GFP_NORETRY still runs one
+	 * light compaction pass, and GFP_NOWAIT would wake kcompactd, which
+	 * repairs fragmentation in the background while it is measured.
+	 */
+	ALLOCBENCH_GFP_NOWAIT	= 3,
 	ALLOCBENCH_NR_GFP
 };
 
