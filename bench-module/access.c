@@ -473,7 +473,7 @@ long ab_ioctl_access(void __user *uarg)
 	if (!ab_available(x->a))
 		goto out;
 	ret = -ERANGE;
-	if (x->r.bytes > x->a->max_bytes())
+	if (x->r.bytes > x->a->documented_max())
 		goto out;
 	avail = max(si_mem_available(), 0L);
 	limit = (u64)avail * PAGE_SIZE / 2;

@@ -36,11 +36,14 @@ struct ab_req {
  * @alloc: allocate one object of @req->bytes; returns an opaque handle or
  *	NULL. This is the timed call, so it does nothing but allocate.
  * @free: release a handle returned by @alloc. Timed as well.
- * @max_bytes: largest size this API can serve on the running kernel, as
- *	documented (reported through ALLOCBENCH_IOC_ALLOCATOR). RUN still
- *	calls @alloc above it, so the limit is measured, not assumed: every
- *	allocator here returns NULL without a WARN there when __GFP_NOWARN
- *	is set (checked in mm/ of 6.1 and 6.12), unless @call_max says not.
+ * @documented_max: the documented limit: largest size this API is meant
+ *	to serve on the running kernel (KMALLOC_MAX_SIZE, the largest buddy
+ *	order, ...), reported as allocbench_allocator_info.max_bytes. It is
+ *	not a gate for RUN: RUN calls @alloc above it for real, so the limit
+ *	is measured, not assumed; every allocator here returns NULL without
+ *	a WARN there when __GFP_NOWARN is set (checked in mm/ of 6.1 and
+ *	6.12), except where @call_max says not. ACCESS and FOOTPRINT, which
+ *	inspect the object, refuse sizes above it with -ERANGE.
  * @call_max: optional: largest size it is safe to call @setup/@alloc with.
  *	Above it a request counts every operation as failed without calling
  *	anything and sets ALLOCBENCH_OUT_NOT_ATTEMPTED (kmem_cache_create()
@@ -61,7 +64,7 @@ struct ab_allocator {
 	const char *name;
 	void *(*alloc)(struct ab_req *req);
 	void (*free)(void *obj, struct ab_req *req);
-	u64 (*max_bytes)(void);
+	u64 (*documented_max)(void);
 	u64 (*call_max)(void);
 	int (*setup)(struct ab_req *req);
 	void (*teardown)(struct ab_req *req);
@@ -77,6 +80,12 @@ static inline bool ab_available(const struct ab_allocator *a)
 {
 	return a->name && a->alloc;
 }
+
+/*
+ * The gfp mask of each enum allocbench_gfp profile, without __GFP_NOWARN
+ * (added by every user). Defined in run.c.
+ */
+extern const gfp_t ab_gfp_profiles[ALLOCBENCH_NR_GFP];
 
 /* Largest order the buddy allocator serves, inclusive. */
 unsigned int ab_max_order(void);

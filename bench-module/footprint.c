@@ -19,12 +19,6 @@
 #include "frag.h"
 #include "internal.h"
 
-static const gfp_t ab_fp_gfp[ALLOCBENCH_NR_GFP] = {
-	[ALLOCBENCH_GFP_KERNEL]		= GFP_KERNEL,
-	[ALLOCBENCH_GFP_ATOMIC]		= GFP_ATOMIC,
-	[ALLOCBENCH_GFP_NORETRY]	= GFP_KERNEL | __GFP_NORETRY,
-};
-
 /* What kmalloc() really hands out for a request of n bytes. */
 static u64 ab_kmalloc_footprint(size_t n)
 {
@@ -167,14 +161,14 @@ long ab_ioctl_footprint(void __user *uarg)
 	if (r.gfp == ALLOCBENCH_GFP_ATOMIC &&
 	    !(a->flags & ALLOCBENCH_ALLOC_ATOMIC_OK))
 		return -EOPNOTSUPP;
-	if (r.bytes > a->max_bytes() ||
+	if (r.bytes > a->documented_max() ||
 	    (a->call_max && r.bytes > a->call_max()))
 		return -ERANGE;
 	if (r.bytes > (u64)max(si_mem_available(), 0L) * PAGE_SIZE / 2)
 		return -ENOMEM;
 
 	req.bytes = r.bytes;
-	req.gfp = ab_fp_gfp[r.gfp] | __GFP_NOWARN;
+	req.gfp = ab_gfp_profiles[r.gfp] | __GFP_NOWARN;
 	req.order = get_order(r.bytes);
 	if (a->setup && a->setup(&req)) {
 		r.failed = 1;

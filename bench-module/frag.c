@@ -17,6 +17,18 @@
  * stays large while every order >= keep_order fails, and compaction cannot
  * help because the pinned pages are unmovable.
  *
+ * RELEASE frees the pins, which land on the per-CPU free lists of the CPU
+ * that frees them. Until those lists are drained the pins cannot merge with
+ * their buddies, and 6.1 never drains them on its own (6.12 decays them
+ * from vmstat work); only an allocation that enters direct reclaim or
+ * kcompactd does, and modules cannot call drain_all_pages(). So HOLD also
+ * sets aside a few blocks of the largest order, and RELEASE frees them page
+ * by page right after the pins, on the same CPU: each time the list goes
+ * over pcp->high the oldest pages, the pins, are flushed to the buddy lists
+ * and merge, and what stays behind on the list are pages of those few
+ * blocks. The machine is then back in its starting shape minus at most
+ * AB_FRAG_FLUSH_BLOCKS blocks of the largest order, without a compaction.
+ *
  * Every allocation here is made without direct reclaim, kswapd, retries or
  * emergency reserves (so never the OOM killer), and free memory is never
  * taken below a floor. Pages are linked through page->lru, which an order-0
@@ -47,6 +59,15 @@ static atomic_t ab_frag_busy = ATOMIC_INIT(0);
 /* How often (in pages) the loops reschedule and look at signals and the floor. */
 #define AB_FRAG_STRIDE	512
 
+/*
+ * Largest-order blocks freed page by page after the pins. Each push past
+ * pcp->high flushes a batch from one list, round-robin over the lists, so
+ * twice the list's high mark is freed to be sure the pins' list empties:
+ * 4 MiB blocks, 4 of them, cover the high marks of the VM and of small
+ * machines; bigger ones decay or drain their lists on their own sooner.
+ */
+#define AB_FRAG_FLUSH_BLOCKS	4
+
 /* No reclaim of any kind, no retries, no reserves: fail fast, never OOM. */
 #define AB_FRAG_GFP	((GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY | \
 			  __GFP_NOMEMALLOC) & ~__GFP_RECLAIM)
@@ -62,20 +83,6 @@ static unsigned long ab_frag_floor(void)
 	return max(totalram_pages() / 8, (unsigned long)(SZ_32M >> PAGE_SHIFT));
 }
 
-static unsigned long ab_free_list(struct list_head *list)
-{
-	struct page *page, *next;
-	unsigned long n = 0;
-
-	list_for_each_entry_safe(page, next, list, lru) {
-		list_del(&page->lru);
-		__free_page(page);
-		if (!(++n % AB_FRAG_STRIDE))
-			cond_resched();
-	}
-	return n;
-}
-
 int ab_file_open(struct inode *inode, struct file *file)
 {
 	struct ab_file *f = kzalloc(sizeof(*f), GFP_KERNEL);
@@ -84,15 +91,43 @@ int ab_file_open(struct inode *inode, struct file *file)
 		return -ENOMEM;
 	mutex_init(&f->lock);
 	INIT_LIST_HEAD(&f->held);
+	INIT_LIST_HEAD(&f->flush);
 	file->private_data = f;
 	return 0;
+}
+
+/* Free the pins, then the flush blocks page by page, all on one CPU. */
+static unsigned long ab_frag_free_pinned(struct ab_file *f)
+{
+	unsigned int order = ab_max_order();
+	struct page *page, *next;
+	unsigned long i, n = 0;
+
+	/*
+	 * Preemption stays off so that the pins and the pages pushing them
+	 * out go through the same CPU's list; freeing takes no sleeping lock.
+	 */
+	preempt_disable();
+	list_for_each_entry_safe(page, next, &f->held, lru) {
+		list_del(&page->lru);
+		__free_page(page);
+		n++;
+	}
+	list_for_each_entry_safe(page, next, &f->flush, lru) {
+		list_del(&page->lru);
+		split_page(page, order);
+		for (i = 0; i < (1UL << order); i++)
+			__free_page(page + i);
+	}
+	preempt_enable();
+	return n;
 }
 
 static unsigned long ab_frag_release_held(struct ab_file *f)
 {
 	unsigned long n;
 
-	n = ab_free_list(&f->held);
+	n = ab_frag_free_pinned(f);
 	f->nr_held = 0;
 	if (f->holding) {
 		f->holding = false;
@@ -219,7 +254,7 @@ static long ab_frag_hold(struct ab_file *f, struct allocbench_frag *r)
 	unsigned long free_now = ab_free_pages_now();
 	unsigned long floor = ab_frag_floor();
 	unsigned long target;
-	int ret;
+	int i, ret;
 
 	if (f->holding || atomic_cmpxchg(&ab_frag_busy, 0, 1))
 		return -EBUSY;
@@ -228,6 +263,13 @@ static long ab_frag_hold(struct ab_file *f, struct allocbench_frag *r)
 	target = free_now > floor ? (free_now - floor) : 0;
 	target = min(target, free_now / 100 * r->percent);
 
+	for (i = 0; i < AB_FRAG_FLUSH_BLOCKS; i++) {
+		struct page *page = alloc_pages(AB_FRAG_GFP, ab_max_order());
+
+		if (!page)
+			break;
+		list_add(&page->lru, &f->flush);
+	}
 	ret = ab_frag_take(f, r, target, floor);
 	if (!ret)
 		ret = ab_frag_sweep(f, r, (free_now >> r->keep_order) + 1, floor);

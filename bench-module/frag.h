@@ -18,6 +18,9 @@ struct inode;
  * @lock: serialises the requests of this file that change its state
  * @held: pages of a fragmentation hold, linked through page->lru
  * @nr_held: entries in @held
+ * @flush: blocks of the largest order taken at HOLD and split into order-0
+ *	pages at release to push the released pins off the per-CPU free
+ *	lists (see ab_frag_release_held()), linked through page->lru
  * @holding: this file owns the system's one hold
  *
  * Everything here is freed by ab_file_release(), so closing the file (and
@@ -27,6 +30,7 @@ struct ab_file {
 	struct mutex lock;
 	struct list_head held;
 	unsigned long nr_held;
+	struct list_head flush;
 	bool holding;
 };
 

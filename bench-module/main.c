@@ -142,7 +142,7 @@ static long ab_ioctl_allocator(void __user *uarg)
 	if (ab_available(a))
 		ai.flags |= ALLOCBENCH_ALLOC_AVAILABLE;
 	ai.mapping = a->mapping;
-	ai.max_bytes = a->max_bytes();
+	ai.max_bytes = a->documented_max();
 
 	if (copy_to_user(uarg, &ai, sizeof(ai)))
 		return -EFAULT;

@@ -64,7 +64,7 @@ struct ab_series {
 	bool not_attempted;
 };
 
-static const gfp_t ab_gfp_profiles[ALLOCBENCH_NR_GFP] = {
+const gfp_t ab_gfp_profiles[ALLOCBENCH_NR_GFP] = {
 	[ALLOCBENCH_GFP_KERNEL]		= GFP_KERNEL,
 	[ALLOCBENCH_GFP_ATOMIC]		= GFP_ATOMIC,
 	[ALLOCBENCH_GFP_NORETRY]	= GFP_KERNEL | __GFP_NORETRY,

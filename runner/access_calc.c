@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 #include "access_calc.h"
+#include "ticks.h"
 
 #include <errno.h>
 #include <math.h>
@@ -8,15 +9,13 @@
 
 #include "allocbench.h"
 
-double access_ns_per_step(uint64_t ticks, uint64_t overhead_ticks, uint32_t chunks,
-			  uint64_t hz, uint64_t steps)
+double access_ns_per_step(const struct allocbench_info *in, uint64_t ticks, uint32_t chunks,
+			  uint64_t steps)
 {
-	double over = (double)overhead_ticks * (double)(chunks ? chunks : 1);
-	double t = (double)ticks > over ? (double)ticks - over : 0;
-
-	if (!hz || !steps)
+	/* The chase makes no call through the allocator table: timer only. */
+	if (!steps)
 		return NAN;
-	return t * 1e9 / (double)hz / (double)steps;
+	return ticks_to_ns(in, ticks, chunks ? chunks : 1, 0) / (double)steps;
 }
 
 static const char *errno_name(int e)

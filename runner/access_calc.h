@@ -11,11 +11,12 @@
 
 /*
  * ns per step of one pass: the pass's ticks less one timer overhead per
- * timed chunk, converted with hz, divided by the steps. NAN when the
- * inputs cannot give a figure (hz or steps 0).
+ * timed chunk, converted with the timer's rate, divided by the steps. NAN
+ * when the inputs cannot give a figure (no timer rate, or steps 0).
  */
-double access_ns_per_step(uint64_t ticks, uint64_t overhead_ticks, uint32_t chunks,
-			  uint64_t hz, uint64_t steps);
+struct allocbench_info;
+double access_ns_per_step(const struct allocbench_info *in, uint64_t ticks, uint32_t chunks,
+			  uint64_t steps);
 
 /* "ok" for status 0, else "unavailable: <why> (ENAME)" for -errno. */
 void access_pmu_text(int status, char *buf, size_t len);

@@ -27,6 +27,7 @@
 #include "access_calc.h"
 #include "allocbench.h"
 #include "config.h"
+#include "config_keys.h"
 #include "csv.h"
 #include "device.h"
 #include "experiment.h"
@@ -92,63 +93,15 @@ static void acc_section_free(void *priv)
 	free(s);
 }
 
-/* "a, b, c" -> bits via lookup; "all" when all_mask. */
-static int parse_list(const char *key, const char *value, int (*lookup)(const char *),
-		      const char *known, uint32_t all_mask, uint32_t *out, char *err, size_t errlen)
-{
-	char buf[1024], *save = NULL, *tok;
-	uint32_t m = 0;
-
-	if (strlen(value) >= sizeof(buf)) {
-		snprintf(err, errlen, "%s: list too long", key);
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", value);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *e;
-
-		while (*tok == ' ' || *tok == '\t')
-			tok++;
-		e = tok + strlen(tok);
-		while (e > tok && (e[-1] == ' ' || e[-1] == '\t'))
-			*--e = '\0';
-		if (!*tok) {
-			snprintf(err, errlen, "%s: empty item in list", key);
-			return -1;
-		}
-		if (all_mask && !strcmp(tok, "all")) {
-			m |= all_mask;
-			continue;
-		}
-		int id = lookup(tok);
-
-		if (id < 0) {
-			snprintf(err, errlen, "%s: unknown value '%s' (known: %s%s)", key, tok,
-				 all_mask ? "all, " : "", known);
-			return -1;
-		}
-		m |= 1U << id;
-	}
-	if (!m) {
-		snprintf(err, errlen, "%s: empty list", key);
-		return -1;
-	}
-	*out = m;
-	return 0;
-}
-
+/* Keys [access] and [mapping] share. */
 static int parse_common(struct acc_section *s, const char *key, const char *value,
 			char *err, size_t errlen)
 {
-	char msg[512];
 	uint64_t v;
 
 	if (!strcmp(key, "sizes")) {
-		size_list_free(&s->sizes);
-		if (size_list_parse(value, &s->sizes, msg, sizeof(msg))) {
-			snprintf(err, errlen, "sizes: %s", msg);
+		if (key_sizes(key, value, &s->sizes, err, errlen))
 			return -1;
-		}
 		for (size_t i = 0; i < s->sizes.n; i++)
 			if (s->sizes.v[i] % 4096) {
 				snprintf(err, errlen, "sizes: working sets are whole pages (multiples of 4K)");
@@ -157,42 +110,21 @@ static int parse_common(struct acc_section *s, const char *key, const char *valu
 		return 0;
 	}
 	if (!strcmp(key, "passes")) {
-		if (parse_u64(value, 1, ALLOCBENCH_MAX_PASSES, &v)) {
-			snprintf(err, errlen, "bad number '%s' for passes (expected 1..%u)", value,
-				 ALLOCBENCH_MAX_PASSES);
+		if (key_u64(key, value, 1, ALLOCBENCH_MAX_PASSES, &v, err, errlen))
 			return -1;
-		}
 		s->passes = (unsigned)v;
 		return 0;
 	}
-	if (!strcmp(key, "min_steps")) {
-		if (parse_u64(value, 0, ALLOCBENCH_MAX_STEPS, &v)) {
-			snprintf(err, errlen, "bad number '%s' for min_steps (expected 0..%llu)", value,
-				 (unsigned long long)ALLOCBENCH_MAX_STEPS);
-			return -1;
-		}
-		s->min_steps = v;
-		return 0;
-	}
+	if (!strcmp(key, "min_steps"))
+		return key_u64(key, value, 0, ALLOCBENCH_MAX_STEPS, &s->min_steps, err, errlen);
 	if (!strcmp(key, "seed")) {
-		if (parse_u64(value, 0, UINT64_MAX, &v)) {
-			snprintf(err, errlen, "bad number '%s' for seed", value);
+		if (key_u64(key, value, 0, UINT64_MAX, &s->seed, err, errlen))
 			return -1;
-		}
-		s->seed = v;
 		s->seed_set = 1;
 		return 0;
 	}
-	if (!strcmp(key, "pmu")) {
-		int b = parse_bool(value);
-
-		if (b < 0) {
-			snprintf(err, errlen, "bad value '%s' for pmu (expected yes or no)", value);
-			return -1;
-		}
-		s->pmu = b;
-		return 0;
-	}
+	if (!strcmp(key, "pmu"))
+		return key_bool(key, value, &s->pmu, err, errlen);
 	return 1;
 }
 
@@ -203,11 +135,11 @@ static int acc_parse_key(void *priv, const char *key, const char *value, int lin
 
 	(void)line;
 	if (!strcmp(key, "allocators"))
-		return parse_list(key, value, allocator_by_name, allocator_names_list(),
-				  ALL_ALLOCATORS, &s->allocators, err, errlen);
+		return key_name_set(key, value, allocator_by_name, "allocator",
+				    allocator_names_list(), ALL_ALLOCATORS, &s->allocators, err, errlen);
 	if (!strcmp(key, "layouts"))
-		return parse_list(key, value, access_layout_by_name, "page, line, seq, first_touch",
-				  0, &s->layouts, err, errlen);
+		return key_name_set(key, value, access_layout_by_name, "layout",
+				    "page, line, seq, first_touch", 0, &s->layouts, err, errlen);
 	return parse_common(s, key, value, err, errlen);
 }
 
@@ -225,28 +157,12 @@ static int map_parse_key(void *priv, const char *key, const char *value, int lin
 
 	(void)line;
 	if (!strcmp(key, "layouts"))
-		return parse_list(key, value, map_layout_by_name, "page, line", 0, &s->layouts,
+		return key_name_set(key, value, map_layout_by_name, "layout", "page, line", 0, &s->layouts,
 				  err, errlen);
 	return parse_common(s, key, value, err, errlen);
 }
 
 /* One section of each kind: every point is one row. */
-static int acc_finish(const struct config *cfg, const struct section *sec,
-		      char *err, size_t errlen, int *line)
-{
-	for (size_t i = 0; i < cfg->nsec; i++) {
-		const struct section *o = &cfg->sec[i];
-
-		if (o != sec && o->kind == sec->kind && o->line < sec->line) {
-			snprintf(err, errlen, "[%s]: only one [%s] section per config (the first is at line %d)",
-				 sec->title, sec->kind->name, o->line);
-			*line = sec->line;
-			return -1;
-		}
-	}
-	return 0;
-}
-
 static int plan_one(struct plan *p, const struct section *sec, unsigned a, unsigned pat,
 		    unsigned view, uint64_t bytes)
 {
@@ -499,8 +415,7 @@ static int run_point(struct run_ctx *ctx, int idx, const struct point *pt, const
 	}
 	sl->pmu_seen = 1;
 	for (uint32_t i = 0; i < r.samples_written && i < r.samples_cap; i++) {
-		double ns = access_ns_per_step(buf[i], in->timer_overhead_ticks, r.chunks_per_pass,
-					       in->timer_hz, r.steps_per_pass);
+		double ns = access_ns_per_step(in, buf[i], r.chunks_per_pass, r.steps_per_pass);
 
 		if (push(sl, ns))
 			return -1;
@@ -778,7 +693,7 @@ const struct experiment_kind exp_access = {
 	.section_new = acc_section_new,
 	.section_free = acc_section_free,
 	.parse_key = acc_parse_key,
-	.finish = acc_finish,
+	.finish = key_single_section,
 	.plan = acc_plan,
 	.run_begin = acc_run_begin,
 	.run_point = acc_run_point,
@@ -792,7 +707,7 @@ const struct experiment_kind exp_mapping = {
 	.section_new = map_section_new,
 	.section_free = acc_section_free,
 	.parse_key = map_parse_key,
-	.finish = acc_finish,
+	.finish = key_single_section,
 	.plan = map_plan,
 	.run_begin = map_run_begin,
 	.run_point = map_run_point,

@@ -29,6 +29,8 @@
 
 #include "allocbench.h"
 #include "config.h"
+#include "config_keys.h"
+#include "ticks.h"
 #include "csv.h"
 #include "device.h"
 #include "experiment.h"
@@ -97,11 +99,8 @@ static int frag_uint(const char *key, const char *value, uint64_t lo, uint64_t h
 {
 	uint64_t v;
 
-	if (parse_u64(value, lo, hi, &v)) {
-		snprintf(err, errlen, "bad number '%s' for %s (expected %" PRIu64 "..%" PRIu64 ")",
-			 value, key, lo, hi);
+	if (key_u64(key, value, lo, hi, &v, err, errlen))
 		return -1;
-	}
 	*out = (unsigned)v;
 	return 0;
 }
@@ -110,7 +109,6 @@ static int frag_parse_key(void *priv, const char *key, const char *value, int li
 			  char *err, size_t errlen)
 {
 	struct frag_section *s = priv;
-	char msg[512];
 
 	(void)line;
 	if (!strcmp(key, "percent"))
@@ -126,7 +124,7 @@ static int frag_parse_key(void *priv, const char *key, const char *value, int li
 	if (!strcmp(key, "recover_percent"))
 		return frag_uint(key, value, 1, 100, &s->recover_percent, err, errlen);
 	if (!strcmp(key, "gfp")) {
-		if (lim_parse_names(key, value, gfp_by_name, "gfp", gfp_names_list(), 0, &s->gfps,
+		if (key_name_set(key, value, gfp_by_name, "gfp", gfp_names_list(), 0, &s->gfps,
 				    err, errlen))
 			return -1;
 		if (s->gfps & (1U << ALLOCBENCH_GFP_ATOMIC)) {
@@ -136,7 +134,7 @@ static int frag_parse_key(void *priv, const char *key, const char *value, int li
 		return 0;
 	}
 	if (!strcmp(key, "allocators")) {
-		if (lim_parse_names(key, value, allocator_by_name, "allocator", allocator_names_list(),
+		if (key_name_set(key, value, allocator_by_name, "allocator", allocator_names_list(),
 				    0, &s->allocators, err, errlen))
 			return -1;
 		if (s->allocators & ~FRAG_ALLOWED) {
@@ -146,28 +144,9 @@ static int frag_parse_key(void *priv, const char *key, const char *value, int li
 		}
 		return 0;
 	}
-	if (!strcmp(key, "sizes")) {
-		size_list_free(&s->sizes);
-		if (size_list_parse(value, &s->sizes, msg, sizeof(msg))) {
-			snprintf(err, errlen, "sizes: %s", msg);
-			return -1;
-		}
-		return 0;
-	}
+	if (!strcmp(key, "sizes"))
+		return key_sizes(key, value, &s->sizes, err, errlen);
 	return 1;
-}
-
-static int frag_finish(const struct config *cfg, const struct section *sec,
-		       char *err, size_t errlen, int *line)
-{
-	for (size_t i = 0; i < cfg->nsec; i++)
-		if (cfg->sec[i].kind == sec->kind) {
-			snprintf(err, errlen, "only one [frag] section per config (first at line %d)",
-				 cfg->sec[i].line);
-			*line = sec->line;
-			return -1;
-		}
-	return 0;
 }
 
 static int frag_plan(const struct config *cfg, const struct section *sec, struct plan *p)
@@ -313,7 +292,7 @@ static int measure_point(struct run_ctx *ctx, struct frag_state *st, int phase, 
 		size_t n = r.samples_written > attempts ? attempts : r.samples_written;
 
 		for (size_t i = 0; i < n; i++)
-			ns[i] = lim_ticks_to_ns(in, samples[i]);
+			ns[i] = ticks_to_ns(in, samples[i], 1, 1);
 		qsort(ns, n, sizeof(ns[0]), cmp_double);
 		m.p50 = stats_percentile_sorted(ns, n, 0.5);
 		m.p99 = stats_percentile_sorted(ns, n, 0.99);
@@ -743,7 +722,7 @@ const struct experiment_kind exp_frag = {
 	.section_new = frag_section_new,
 	.section_free = frag_section_free,
 	.parse_key = frag_parse_key,
-	.finish = frag_finish,
+	.finish = key_single_section,
 	.plan = frag_plan,
 	.run_begin = frag_run_begin,
 	.run_point = frag_run_point,

@@ -17,6 +17,7 @@
 
 #include "allocbench.h"
 #include "config.h"
+#include "config_keys.h"
 #include "csv.h"
 #include "device.h"
 #include "experiment.h"
@@ -24,6 +25,7 @@
 #include "plan.h"
 #include "sizes.h"
 #include "stats.h"
+#include "ticks.h"
 #include "util.h"
 
 #define LAT_SCHEMA_VERSION	1
@@ -66,105 +68,32 @@ static void lat_section_free(void *priv)
 	free(s);
 }
 
-/* A comma list of names into a bit mask; "all" (where allowed) means every name. */
-static int parse_names(const char *key, const char *value, int (*lookup)(const char *),
-		       const char *what, const char *known, uint32_t all, uint32_t *mask,
-		       char *err, size_t errlen)
-{
-	char buf[1024], *p, *comma;
-	uint32_t m = 0;
-	int items = 0;
-
-	if (strlen(value) >= sizeof(buf)) {
-		snprintf(err, errlen, "%s: list too long", key);
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", value);
-	p = buf;
-	for (;;) {
-		char *end;
-
-		comma = strchr(p, ',');
-		if (comma)
-			*comma = '\0';
-		while (*p == ' ' || *p == '\t')
-			p++;
-		end = p + strlen(p);
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (!*p) {
-			if (comma || items) {
-				snprintf(err, errlen, "%s: empty item in list", key);
-				return -1;
-			}
-			snprintf(err, errlen, "%s: empty list", key);
-			return -1;
-		}
-		if (all && !strcmp(p, "all")) {
-			m |= all;
-		} else {
-			int id = lookup(p);
-
-			if (id < 0) {
-				snprintf(err, errlen, "unknown %s '%s' (known: %s%s)", what, p,
-					 all ? "all, " : "", known);
-				return -1;
-			}
-			m |= 1U << id;
-		}
-		items++;
-		if (!comma)
-			break;
-		p = comma + 1;
-	}
-	*mask = m;
-	return 0;
-}
-
 static int lat_parse_key(void *priv, const char *key, const char *value, int line,
 			 char *err, size_t errlen)
 {
 	struct lat_section *s = priv;
-	char msg[512];
 	uint64_t v;
-	int b;
 
 	(void)line;
 	if (!strcmp(key, "allocators"))
-		return parse_names(key, value, allocator_by_name, "allocator", allocator_names_list(),
-				   ALL_ALLOCATORS, &s->allocators, err, errlen);
+		return key_name_set(key, value, allocator_by_name, "allocator", allocator_names_list(),
+				    ALL_ALLOCATORS, &s->allocators, err, errlen);
 	if (!strcmp(key, "ops"))
-		return parse_names(key, value, op_by_name, "op", op_names_list(), 0, &s->ops,
-				   err, errlen);
+		return key_name_set(key, value, op_by_name, "op", op_names_list(), 0, &s->ops,
+				    err, errlen);
 	if (!strcmp(key, "gfp"))
-		return parse_names(key, value, gfp_by_name, "gfp", gfp_names_list(), 0, &s->gfps,
-				   err, errlen);
-	if (!strcmp(key, "sizes")) {
-		size_list_free(&s->sizes);
-		if (size_list_parse(value, &s->sizes, msg, sizeof(msg))) {
-			snprintf(err, errlen, "sizes: %s", msg);
-			return -1;
-		}
-		return 0;
-	}
+		return key_name_set(key, value, gfp_by_name, "gfp", gfp_names_list(), 0, &s->gfps,
+				    err, errlen);
+	if (!strcmp(key, "sizes"))
+		return key_sizes(key, value, &s->sizes, err, errlen);
 	if (!strcmp(key, "burst")) {
-		if (parse_u64(value, 1, ALLOCBENCH_MAX_BURST, &v)) {
-			snprintf(err, errlen, "bad number '%s' for burst (expected 1..%u)", value,
-				 ALLOCBENCH_MAX_BURST);
+		if (key_u64(key, value, 1, ALLOCBENCH_MAX_BURST, &v, err, errlen))
 			return -1;
-		}
 		s->burst = (uint32_t)v;
 		return 0;
 	}
-	if (!strcmp(key, "touch")) {
-		b = parse_bool(value);
-		if (b < 0) {
-			snprintf(err, errlen, "bad value '%s' for touch (expected yes or no)", value);
-			return -1;
-		}
-		s->touch = b;
-		return 0;
-	}
+	if (!strcmp(key, "touch"))
+		return key_bool(key, value, &s->touch, err, errlen);
 	return 1;
 }
 
@@ -329,21 +258,11 @@ static int lat_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 	return 0;
 }
 
-/*
- * One sample in ns per operation: the timer's overhead comes off once per
- * timed region (pair with touch is two regions) and the cost of each call
- * through the module's allocator table once per call (pair makes two calls
- * per operation), then the batch is divided out. Never below zero.
- */
-static double ticks_to_ns(const struct allocbench_info *in, uint64_t ticks, unsigned batch,
-			  unsigned calls_per_op, unsigned regions)
+/* One sample in ns per operation (pair makes two calls per operation). */
+static double sample_ns(const struct allocbench_info *in, uint64_t ticks, unsigned batch,
+			unsigned calls_per_op, unsigned regions)
 {
-	double t = (double)ticks - (double)in->timer_overhead_ticks * regions -
-		   (double)in->call_overhead_mticks / 1000.0 * calls_per_op * batch;
-
-	if (t < 0)
-		t = 0;
-	return t * 1e9 / (double)in->timer_hz / (double)batch;
+	return ticks_to_ns(in, ticks, regions, (double)calls_per_op * batch) / batch;
 }
 
 static int write_raw(struct run_ctx *ctx, const struct point *pt, const char *op, int batch_timing,
@@ -416,7 +335,7 @@ static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *
 			struct series *s = batch == 1 ? &sl->perop[0] : &sl->batch;
 
 			for (uint32_t i = 0; i < r.samples_written; i++) {
-				if (series_push(s, ticks_to_ns(in, buf[i], batch, pair ? 2 : 1,
+				if (series_push(s, sample_ns(in, buf[i], batch, pair ? 2 : 1,
 							       pair && ls->touch ? 2 : 1)) ||
 				    write_raw(ctx, pt, op_name(pt->op), batch > 1, batch, seq[0]++, buf[i])) {
 					rc = -ENOMEM;
@@ -437,7 +356,7 @@ static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *
 				uint32_t n = h ? nf : na;
 
 				for (uint32_t i = 0; i < n; i++) {
-					if (series_push(&sl->perop[h], ticks_to_ns(in, b[i], 1, 1, 1)) ||
+					if (series_push(&sl->perop[h], sample_ns(in, b[i], 1, 1, 1)) ||
 					    write_raw(ctx, pt, h ? "burst_free" : "burst_alloc", 0, 1,
 						      seq[h]++, b[i])) {
 						rc = -ENOMEM;

@@ -14,6 +14,7 @@
 
 #include "allocbench.h"
 #include "config.h"
+#include "config_keys.h"
 #include "csv.h"
 #include "device.h"
 #include "experiment.h"
@@ -60,34 +61,14 @@ static int ovh_parse_key(void *priv, const char *key, const char *value, int lin
 			 char *err, size_t errlen)
 {
 	struct ovh_section *s = priv;
-	char msg[512];
 
 	(void)line;
 	if (!strcmp(key, "allocators"))
-		return lim_parse_names(key, value, allocator_by_name, "allocator",
+		return key_name_set(key, value, allocator_by_name, "allocator",
 				       allocator_names_list(), ALL_ALLOCATORS, &s->allocators, err, errlen);
-	if (!strcmp(key, "sizes")) {
-		size_list_free(&s->sizes);
-		if (size_list_parse(value, &s->sizes, msg, sizeof(msg))) {
-			snprintf(err, errlen, "sizes: %s", msg);
-			return -1;
-		}
-		return 0;
-	}
+	if (!strcmp(key, "sizes"))
+		return key_sizes(key, value, &s->sizes, err, errlen);
 	return 1;
-}
-
-static int ovh_finish(const struct config *cfg, const struct section *sec,
-		      char *err, size_t errlen, int *line)
-{
-	for (size_t i = 0; i < cfg->nsec; i++)
-		if (cfg->sec[i].kind == sec->kind) {
-			snprintf(err, errlen, "only one [overhead] section per config (first at line %d)",
-				 cfg->sec[i].line);
-			*line = sec->line;
-			return -1;
-		}
-	return 0;
 }
 
 static int ovh_plan(const struct config *cfg, const struct section *sec, struct plan *p)
@@ -279,7 +260,7 @@ const struct experiment_kind exp_overhead = {
 	.section_new = ovh_section_new,
 	.section_free = ovh_section_free,
 	.parse_key = ovh_parse_key,
-	.finish = ovh_finish,
+	.finish = key_single_section,
 	.plan = ovh_plan,
 	.run_begin = ovh_run_begin,
 	.run_point = ovh_run_point,

@@ -16,6 +16,7 @@
 
 #include "allocbench.h"
 #include "config.h"
+#include "config_keys.h"
 #include "csv.h"
 #include "device.h"
 #include "experiment.h"
@@ -65,23 +66,21 @@ static int probe_parse_key(void *priv, const char *key, const char *value, int l
 
 	(void)line;
 	if (!strcmp(key, "allocators"))
-		return lim_parse_names(key, value, allocator_by_name, "allocator",
+		return key_name_set(key, value, allocator_by_name, "allocator",
 				       allocator_names_list(), ALL_ALLOCATORS, &s->allocators, err, errlen);
 	if (!strcmp(key, "gfp")) {
 		int g = gfp_by_name(value);
 
 		if (g < 0 || g == ALLOCBENCH_GFP_ATOMIC) {
-			snprintf(err, errlen, "bad gfp '%s' for [probe] (expected noretry or kernel)", value);
+			snprintf(err, errlen, "bad gfp '%s' for [probe] (expected noretry, nowait or kernel)", value);
 			return -1;
 		}
 		s->gfp = (uint32_t)g;
 		return 0;
 	}
 	if (!strcmp(key, "cap_percent")) {
-		if (parse_u64(value, 1, 90, &v)) {
-			snprintf(err, errlen, "bad number '%s' for cap_percent (expected 1..90)", value);
+		if (key_u64(key, value, 1, 90, &v, err, errlen))
 			return -1;
-		}
 		s->cap_percent = (unsigned)v;
 		return 0;
 	}
@@ -97,27 +96,12 @@ static int probe_parse_key(void *priv, const char *key, const char *value, int l
 		return 0;
 	}
 	if (!strcmp(key, "count")) {
-		if (parse_u64(value, 1, 8, &v)) {
-			snprintf(err, errlen, "bad number '%s' for count (expected 1..8)", value);
+		if (key_u64(key, value, 1, 8, &v, err, errlen))
 			return -1;
-		}
 		s->count = (unsigned)v;
 		return 0;
 	}
 	return 1;
-}
-
-static int probe_finish(const struct config *cfg, const struct section *sec,
-			char *err, size_t errlen, int *line)
-{
-	for (size_t i = 0; i < cfg->nsec; i++)
-		if (cfg->sec[i].kind == sec->kind) {
-			snprintf(err, errlen, "only one [probe] section per config (first at line %d)",
-				 cfg->sec[i].line);
-			*line = sec->line;
-			return -1;
-		}
-	return 0;
 }
 
 static int probe_plan(const struct config *cfg, const struct section *sec, struct plan *p)
@@ -462,7 +446,7 @@ const struct experiment_kind exp_probe = {
 	.section_new = probe_section_new,
 	.section_free = probe_section_free,
 	.parse_key = probe_parse_key,
-	.finish = probe_finish,
+	.finish = key_single_section,
 	.plan = probe_plan,
 	.run_begin = probe_run_begin,
 	.run_point = probe_run_point,

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_keys.h"
 #include "experiment.h"
 #include "sizes.h"
 #include "uaccess.h"
@@ -49,47 +50,34 @@ void uaccess_settings_free(struct uaccess_settings *s)
 	s->nsizes = 0;
 }
 
-/* A comma list of names into a set of flags; every name must be known. */
-static int parse_set(const char *key, const char *value, const char *(*name)(int), int n,
-		     bool *chosen, char *err, size_t errlen)
+static int backing_by_name(const char *name)
 {
-	char *copy = strdup(value), *save = NULL;
-	bool any = false;
-	int rc = 0;
+	for (int i = 0; i < UACCESS_NR_BACKINGS; i++)
+		if (!strcmp(name, uaccess_backing_name((enum uaccess_backing)i)))
+			return i;
+	return -1;
+}
 
-	if (!copy) {
-		snprintf(err, errlen, "%s: out of memory", key);
+static int layout_by_name(const char *name)
+{
+	for (int i = 0; i < UACCESS_NR_LAYOUTS; i++)
+		if (!strcmp(name, layout_names[i]))
+			return i;
+	return -1;
+}
+
+/* A list of names into the settings' flags, through key_name_set's mask. */
+static int parse_flags(const char *key, const char *value, int (*lookup)(const char *),
+		       const char *what, const char *known, bool *flags, int n,
+		       char *err, size_t errlen)
+{
+	uint32_t mask;
+
+	if (key_name_set(key, value, lookup, what, known, 0, &mask, err, errlen))
 		return -1;
-	}
-	memset(chosen, 0, (size_t)n * sizeof(*chosen));
-	for (char *tok = strtok_r(copy, ", \t", &save); tok; tok = strtok_r(NULL, ", \t", &save)) {
-		int i;
-
-		for (i = 0; i < n && strcmp(tok, name(i)); i++)
-			;
-		if (i == n) {
-			snprintf(err, errlen, "%s: unknown value '%s'", key, tok);
-			rc = -1;
-			break;
-		}
-		chosen[i] = any = true;
-	}
-	if (!rc && !any) {
-		snprintf(err, errlen, "%s: empty list", key);
-		rc = -1;
-	}
-	free(copy);
-	return rc;
-}
-
-static const char *backing_at(int i)
-{
-	return uaccess_backing_name((enum uaccess_backing)i);
-}
-
-static const char *layout_at(int i)
-{
-	return uaccess_layout_name((enum uaccess_layout)i);
+	for (int i = 0; i < n; i++)
+		flags[i] = (mask >> i) & 1;
+	return 0;
 }
 
 int uaccess_settings_set(struct uaccess_settings *s, const char *key, const char *value,
@@ -98,45 +86,34 @@ int uaccess_settings_set(struct uaccess_settings *s, const char *key, const char
 	uint64_t v;
 
 	if (!strcmp(key, "sizes")) {
-		struct size_list l;
+		struct size_list l = { s->sizes, s->nsizes };
 
-		if (size_list_parse(value, &l, err, errlen))
+		if (key_sizes(key, value, &l, err, errlen))
 			return -1;
-		free(s->sizes);
 		s->sizes = l.v;
 		s->nsizes = l.n;
 		return 0;
 	}
 	if (!strcmp(key, "backings"))
-		return parse_set(key, value, backing_at, UACCESS_NR_BACKINGS, s->backings, err, errlen);
+		return parse_flags(key, value, backing_by_name, "backing", "4k, thp, hugetlb",
+				   s->backings, UACCESS_NR_BACKINGS, err, errlen);
 	if (!strcmp(key, "layouts"))
-		return parse_set(key, value, layout_at, UACCESS_NR_LAYOUTS, s->layouts, err, errlen);
+		return parse_flags(key, value, layout_by_name, "layout", "page, line, seq",
+				   s->layouts, UACCESS_NR_LAYOUTS, err, errlen);
 	if (!strcmp(key, "passes")) {
-		if (parse_u64(value, 1, UACCESS_MAX_PASSES, &v)) {
-			snprintf(err, errlen, "passes: '%s' is not a number in 1..%d", value,
-				 UACCESS_MAX_PASSES);
+		if (key_u64(key, value, 1, UACCESS_MAX_PASSES, &v, err, errlen))
 			return -1;
-		}
 		s->passes = (unsigned int)v;
 		return 0;
 	}
 	if (!strcmp(key, "min_steps")) {
-		if (parse_u64(value, 1, 1ULL << 32, &v)) {
-			snprintf(err, errlen, "min_steps: '%s' is not a number in 1..%llu", value,
-				 1ULL << 32);
+		if (key_u64(key, value, 1, 1ULL << 32, &v, err, errlen))
 			return -1;
-		}
 		s->min_steps = (size_t)v;
 		return 0;
 	}
-	if (!strcmp(key, "seed")) {
-		if (parse_u64(value, 0, UINT64_MAX, &v)) {
-			snprintf(err, errlen, "seed: '%s' is not a number", value);
-			return -1;
-		}
-		s->seed = v;
-		return 0;
-	}
+	if (!strcmp(key, "seed"))
+		return key_u64(key, value, 0, UINT64_MAX, &s->seed, err, errlen);
 	return 1;
 }
 
@@ -163,21 +140,6 @@ static int ua_parse_key(void *priv, const char *key, const char *value, int line
 {
 	(void)line;
 	return uaccess_settings_set(priv, key, value, err, errlen);
-}
-
-static int ua_finish(const struct config *cfg, const struct section *sec, char *err,
-		     size_t errlen, int *line)
-{
-	/* One [uaccess] per config: `allocbench uaccess -c` must know which. */
-	for (size_t i = 0; i < cfg->nsec && &cfg->sec[i] != sec; i++) {
-		if (cfg->sec[i].kind == sec->kind) {
-			snprintf(err, errlen, "a second [uaccess] section (the first is at line %d)",
-				 cfg->sec[i].line);
-			*line = sec->line;
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* No points: the module run never measures this section. */
@@ -220,7 +182,7 @@ const struct experiment_kind exp_uaccess = {
 	.section_new = ua_section_new,
 	.section_free = ua_section_free,
 	.parse_key = ua_parse_key,
-	.finish = ua_finish,
+	.finish = key_single_section,
 	.plan = ua_plan,
 	.run_begin = ua_run_begin,
 	.run_point = NULL,	/* never called: the kind plans no points */

@@ -10,61 +10,6 @@
 #include "csv.h"
 #include "util.h"
 
-int lim_parse_names(const char *key, const char *value, int (*lookup)(const char *),
-		    const char *what, const char *known, uint32_t all_mask, uint32_t *mask,
-		    char *err, size_t errlen)
-{
-	char buf[1024], *p, *save = NULL;
-	uint32_t m = 0;
-
-	if (strlen(value) >= sizeof(buf)) {
-		snprintf(err, errlen, "%s: list too long", key);
-		return -1;
-	}
-	snprintf(buf, sizeof(buf), "%s", value);
-	for (p = strtok_r(buf, ",", &save); p; p = strtok_r(NULL, ",", &save)) {
-		char *end;
-		int id;
-
-		while (*p == ' ' || *p == '\t')
-			p++;
-		end = p + strlen(p);
-		while (end > p && (end[-1] == ' ' || end[-1] == '\t'))
-			*--end = '\0';
-		if (!*p) {
-			snprintf(err, errlen, "%s: empty item in list", key);
-			return -1;
-		}
-		if (all_mask && !strcmp(p, "all")) {
-			m |= all_mask;
-			continue;
-		}
-		id = lookup(p);
-		if (id < 0) {
-			snprintf(err, errlen, "unknown %s '%s' (known: %s%s)", what, p,
-				 all_mask ? "all, " : "", known);
-			return -1;
-		}
-		m |= 1U << id;
-	}
-	if (!m) {
-		snprintf(err, errlen, "%s: empty list", key);
-		return -1;
-	}
-	*mask = m;
-	return 0;
-}
-
-double lim_ticks_to_ns(const struct allocbench_info *in, uint64_t ticks)
-{
-	double t = (double)ticks - (double)in->timer_overhead_ticks -
-		   (double)in->call_overhead_mticks / 1000.0;
-
-	if (t < 0)
-		t = 0;
-	return in->timer_hz ? t * 1e9 / (double)in->timer_hz : 0;
-}
-
 int lim_kv_open(struct lim_kv *kv, const char *path)
 {
 	static const char *const cols[] = { "key", "value" };

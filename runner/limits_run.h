@@ -9,13 +9,7 @@
 struct allocbench_info;
 struct csv_writer;
 
-/* "a, b, c" of names into a bit mask through lookup(); "all" = all_mask when nonzero. 0 or -1. */
-int lim_parse_names(const char *key, const char *value, int (*lookup)(const char *),
-		    const char *what, const char *known, uint32_t all_mask, uint32_t *mask,
-		    char *err, size_t errlen);
 
-/* One raw sample in ns: the timer overhead and one table call subtracted, never below 0. */
-double lim_ticks_to_ns(const struct allocbench_info *in, uint64_t ticks);
 
 /* A key,value CSV written through tmp + rename. */
 struct lim_kv {

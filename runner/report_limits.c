@@ -345,6 +345,16 @@ static void q_vmalloc_standin(FILE *f, const struct lim_data *d)
 		fprintf(f, "In the fragmented state, at %s: vmalloc succeeded **%" PRIu64 "/%" PRIu64 "**, kmalloc %" PRIu64
 			   "/%" PRIu64 ", and kvmalloc %" PRIu64 "/%" PRIu64 " of which %" PRIu64
 			   " fell back to vmalloc. ", a, vf.ok, vf.att, kf.ok, kf.att, kv1.ok, kv1.att, kv1.fb);
+		if (!strcmp(frag_nc_gfp(d), "nowait") && kv1.att && !kv1.fb) {
+			struct tally kvk = frag_tally(d, "fragmented", "kvmalloc", "kernel", 0, 0, sz);
+
+			fprintf(f, "kvmalloc falls back to vmalloc only when the gfp allows blocking (GFP_KERNEL and "
+				   "kin): with gfp nowait it is kmalloc alone");
+			if (kvk.att)
+				fprintf(f, "; with gfp kernel it succeeded %" PRIu64 "/%" PRIu64 ", %" PRIu64
+					   " through vmalloc", kvk.ok, kvk.att, kvk.fb);
+			fprintf(f, ". ");
+		}
 	}
 	if (v >= 0 && k >= 0) {
 		hb(a, sizeof(a), cell_u64(&d->probe, (size_t)v, "largest_ok_bytes"));

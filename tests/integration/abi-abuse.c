@@ -44,6 +44,8 @@ static const char *errname(int e)
 	case ENOMEM: return "ENOMEM";
 	case ENOTTY: return "ENOTTY";
 	case EINTR: return "EINTR";
+	case EBUSY: return "EBUSY";
+	case ERANGE: return "ERANGE";
 	default: return strerror(e);
 	}
 }
@@ -397,6 +399,218 @@ static void test_valid(void)
 		expect("RUN vmalloc_huge (not available) -> EOPNOTSUPP", ret, EOPNOTSUPP);
 }
 
+/* ---- limits and fragmentation (issue 3): RUN above limits, FRAG, FOOTPRINT ---- */
+
+static void test_run_above_limits(void)
+{
+	struct allocbench_run r;
+	int ret;
+
+	/* kmem_cache above KMALLOC_MAX_SIZE: refused by the module, counted as failures */
+	r = valid_run();
+	r.allocator = ALLOCBENCH_KMEM_CACHE;
+	r.bytes = 2 * info.kmalloc_max_size;
+	r.op = ALLOCBENCH_OP_ALLOC;
+	r.count = 4;
+	ret = run(&r);
+	report(!ret && r.failures == 4 && !r.samples_written && (r.out_flags & ALLOCBENCH_OUT_NOT_ATTEMPTED),
+	       "RUN kmem_cache 2 x KMALLOC_MAX_SIZE -> 0, failures %u == 4, NOT_ATTEMPTED set (ret %s, out_flags %#x)",
+	       r.failures, errname(ret), r.out_flags);
+
+	/* alloc_pages one order above the largest: a real call that fails, not a refusal */
+	r = valid_run();
+	r.allocator = ALLOCBENCH_ALLOC_PAGES;
+	r.bytes = (uint64_t)info.page_size << (info.max_order + 1);
+	r.op = ALLOCBENCH_OP_ALLOC;
+	r.count = 4;
+	ret = run(&r);
+	report(!ret && r.failures == 4 && !(r.out_flags & ALLOCBENCH_OUT_NOT_ATTEMPTED),
+	       "RUN alloc_pages order max+1 -> 0, failures %u == 4, attempted (ret %s, out_flags %#x)",
+	       r.failures, errname(ret), r.out_flags);
+
+	/* the nowait profile (no reclaim, no compaction) serves small requests */
+	r = valid_run();
+	r.gfp = ALLOCBENCH_GFP_NOWAIT;
+	ret = run(&r);
+	report(!ret && r.samples_written == COUNT_OK && !r.failures,
+	       "RUN kmalloc 64 pair gfp nowait -> 100 samples, no failures (ret %s, %u)",
+	       errname(ret), r.samples_written);
+}
+
+static struct allocbench_frag frag_req(uint32_t cmd)
+{
+	struct allocbench_frag f;
+
+	memset(&f, 0, sizeof(f));
+	f.size = sizeof(f);
+	f.cmd = cmd;
+	if (cmd == ALLOCBENCH_FRAG_HOLD) {
+		f.percent = 10;
+		f.keep_order = 6;
+	}
+	return f;
+}
+
+static int frag(struct allocbench_frag *f)
+{
+	return xioctl(ALLOCBENCH_IOC_FRAG, f);
+}
+
+static void test_frag(void)
+{
+	struct {
+		struct allocbench_frag f;
+		uint64_t tail[2];
+	} big;
+	struct allocbench_frag f;
+	int fd2, ret;
+
+#define FRAG_BAD(desc, cmd, mut, want) do { f = frag_req(cmd); mut; expect(desc, frag(&f), want); } while (0)
+	FRAG_BAD("FRAG cmd = NR_FRAG_CMDS -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.cmd = ALLOCBENCH_NR_FRAG_CMDS, EINVAL);
+	FRAG_BAD("FRAG cmd = 0xffffffff -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.cmd = 0xffffffffu, EINVAL);
+	FRAG_BAD("FRAG HOLD percent = 0 -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.percent = 0, EINVAL);
+	FRAG_BAD("FRAG HOLD percent = MAX_PERCENT + 1 -> EINVAL", ALLOCBENCH_FRAG_HOLD,
+		 f.percent = ALLOCBENCH_FRAG_MAX_PERCENT + 1, EINVAL);
+	FRAG_BAD("FRAG HOLD keep_order = MIN_KEEP_ORDER - 1 -> EINVAL", ALLOCBENCH_FRAG_HOLD,
+		 f.keep_order = ALLOCBENCH_FRAG_MIN_KEEP_ORDER - 1, EINVAL);
+	FRAG_BAD("FRAG HOLD keep_order = max_order + 1 -> EINVAL", ALLOCBENCH_FRAG_HOLD,
+		 f.keep_order = info.max_order + 1, EINVAL);
+	FRAG_BAD("FRAG RELEASE with percent != 0 -> EINVAL", ALLOCBENCH_FRAG_RELEASE, f.percent = 10, EINVAL);
+	FRAG_BAD("FRAG RELEASE with keep_order != 0 -> EINVAL", ALLOCBENCH_FRAG_RELEASE, f.keep_order = 6, EINVAL);
+	FRAG_BAD("FRAG reserved[3] != 0 -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.reserved[3] = 1, EINVAL);
+	FRAG_BAD("FRAG __pad0 != 0 -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.__pad0 = 1, EINVAL);
+	FRAG_BAD("FRAG output held_pages != 0 on input -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.held_pages = 1, EINVAL);
+	FRAG_BAD("FRAG output taken_pages != 0 on input -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.taken_pages = 1, EINVAL);
+	FRAG_BAD("FRAG output out_flags != 0 on input -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.out_flags = 1, EINVAL);
+	FRAG_BAD("FRAG output elapsed_ns != 0 on input -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.elapsed_ns = 1, EINVAL);
+	FRAG_BAD("FRAG size = sizeof - 8 -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.size = sizeof(f) - 8, EINVAL);
+	FRAG_BAD("FRAG size = 0 -> EINVAL", ALLOCBENCH_FRAG_HOLD, f.size = 0, EINVAL);
+#undef FRAG_BAD
+	expect("FRAG struct pointer NULL -> EFAULT", xioctl(ALLOCBENCH_IOC_FRAG, NULL), EFAULT);
+
+	memset(&big, 0, sizeof(big));
+	big.f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+	big.f.size = sizeof(big);
+	big.tail[1] = 1;
+	expect("FRAG size larger with nonzero tail -> E2BIG", frag(&big.f), E2BIG);
+	big.tail[1] = 0;
+	expect("FRAG RELEASE size larger with zero tail -> 0", frag(&big.f), 0);
+
+	f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+	ret = frag(&f);
+	report(!ret && f.held_pages == 0,
+	       "FRAG RELEASE without a hold -> 0, held_pages %llu == 0 (ret %s)",
+	       (unsigned long long)f.held_pages, errname(ret));
+
+	/* A small hold (10 % of free memory), then the busy cases, then release. */
+	f = frag_req(ALLOCBENCH_FRAG_HOLD);
+	ret = frag(&f);
+	report(!ret && f.held_pages > 0 && f.floor_pages > 0,
+	       "FRAG HOLD 10 %% keep_order 6 -> 0, held_pages %llu > 0 (ret %s)",
+	       (unsigned long long)f.held_pages, errname(ret));
+	f = frag_req(ALLOCBENCH_FRAG_HOLD);
+	expect("FRAG second HOLD on the same file while held -> EBUSY", frag(&f), EBUSY);
+	fd2 = open(ALLOCBENCH_DEVICE, O_RDWR);
+	if (fd2 >= 0) {
+		f = frag_req(ALLOCBENCH_FRAG_HOLD);
+		expect("FRAG HOLD on another file while held -> EBUSY",
+		       ioctl(fd2, ALLOCBENCH_IOC_FRAG, &f) ? errno : 0, EBUSY);
+		f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+		ret = ioctl(fd2, ALLOCBENCH_IOC_FRAG, &f) ? errno : 0;
+		report(!ret && f.held_pages == 0,
+		       "FRAG RELEASE on another file does not touch the hold -> 0, held_pages %llu == 0",
+		       (unsigned long long)f.held_pages);
+		close(fd2);
+	}
+	f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+	ret = frag(&f);
+	report(!ret && f.held_pages > 0, "FRAG RELEASE -> 0, freed %llu pages (ret %s)",
+	       (unsigned long long)f.held_pages, errname(ret));
+
+	/* A hold left to close(): another file can hold afterwards. */
+	fd2 = open(ALLOCBENCH_DEVICE, O_RDWR);
+	if (fd2 >= 0) {
+		f = frag_req(ALLOCBENCH_FRAG_HOLD);
+		ret = ioctl(fd2, ALLOCBENCH_IOC_FRAG, &f) ? errno : 0;
+		close(fd2);
+		expect("FRAG HOLD on a second file, then close() without RELEASE -> 0", ret, 0);
+		f = frag_req(ALLOCBENCH_FRAG_HOLD);
+		expect("FRAG HOLD after the holder closed its file -> 0", frag(&f), 0);
+		f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+		expect("FRAG RELEASE -> 0", frag(&f), 0);
+	}
+}
+
+static struct allocbench_footprint fp_req(void)
+{
+	struct allocbench_footprint p;
+
+	memset(&p, 0, sizeof(p));
+	p.size = sizeof(p);
+	p.allocator = ALLOCBENCH_KMALLOC;
+	p.gfp = ALLOCBENCH_GFP_KERNEL;
+	p.bytes = 100;
+	return p;
+}
+
+static int footprint(struct allocbench_footprint *p)
+{
+	return xioctl(ALLOCBENCH_IOC_FOOTPRINT, p);
+}
+
+static void test_footprint(void)
+{
+	struct {
+		struct allocbench_footprint p;
+		uint64_t tail[2];
+	} big;
+	struct allocbench_footprint p;
+	int ret;
+
+#define FP_BAD(desc, mut, want) do { p = fp_req(); mut; expect(desc, footprint(&p), want); } while (0)
+	FP_BAD("FOOTPRINT allocator = NR_ALLOCATORS -> EINVAL", p.allocator = ALLOCBENCH_NR_ALLOCATORS, EINVAL);
+	FP_BAD("FOOTPRINT gfp = NR_GFP -> EINVAL", p.gfp = ALLOCBENCH_NR_GFP, EINVAL);
+	FP_BAD("FOOTPRINT bytes = 0 -> EINVAL", p.bytes = 0, EINVAL);
+	FP_BAD("FOOTPRINT reserved[0] != 0 -> EINVAL", p.reserved[0] = 1, EINVAL);
+	FP_BAD("FOOTPRINT __pad0 != 0 -> EINVAL", p.__pad0 = 1, EINVAL);
+	FP_BAD("FOOTPRINT output consumed_bytes != 0 on input -> EINVAL", p.consumed_bytes = 1, EINVAL);
+	FP_BAD("FOOTPRINT output method != 0 on input -> EINVAL", p.method = 1, EINVAL);
+	FP_BAD("FOOTPRINT output failed != 0 on input -> EINVAL", p.failed = 1, EINVAL);
+	FP_BAD("FOOTPRINT size = sizeof - 8 -> EINVAL", p.size = sizeof(p) - 8, EINVAL);
+	FP_BAD("FOOTPRINT size = 0 -> EINVAL", p.size = 0, EINVAL);
+	FP_BAD("FOOTPRINT bytes = totalram + 1 page -> E2BIG", p.bytes = info.totalram_bytes + info.page_size, E2BIG);
+	FP_BAD("FOOTPRINT vmalloc with gfp atomic -> EOPNOTSUPP",
+	       p.allocator = ALLOCBENCH_VMALLOC; p.gfp = ALLOCBENCH_GFP_ATOMIC, EOPNOTSUPP);
+	FP_BAD("FOOTPRINT kmalloc 2 x KMALLOC_MAX_SIZE -> ERANGE", p.bytes = 2 * info.kmalloc_max_size, ERANGE);
+	FP_BAD("FOOTPRINT vmalloc of totalram / 4 * 3 (> MemAvailable / 2) -> ENOMEM",
+	       p.allocator = ALLOCBENCH_VMALLOC; p.bytes = info.totalram_bytes / 4 * 3, ENOMEM);
+	FP_BAD("FOOTPRINT order: bad gfp beats bytes > totalram -> EINVAL",
+	       p.gfp = ALLOCBENCH_NR_GFP; p.bytes = ~0ull, EINVAL);
+#undef FP_BAD
+	expect("FOOTPRINT struct pointer NULL -> EFAULT", xioctl(ALLOCBENCH_IOC_FOOTPRINT, NULL), EFAULT);
+
+	memset(&big, 0, sizeof(big));
+	big.p = fp_req();
+	big.p.size = sizeof(big);
+	big.tail[0] = 1;
+	expect("FOOTPRINT size larger with nonzero tail -> E2BIG", footprint(&big.p), E2BIG);
+
+	p = fp_req();
+	ret = footprint(&p);
+	report(!ret && !p.failed && p.data_bytes == 128 && p.consumed_bytes >= p.data_bytes &&
+	       (p.method & ALLOCBENCH_FP_DATA_MEASURED),
+	       "FOOTPRINT kmalloc 100 -> 0, data_bytes %llu == 128 (ksize), measured (ret %s)",
+	       (unsigned long long)p.data_bytes, errname(ret));
+	p = fp_req();
+	p.allocator = ALLOCBENCH_VMALLOC;
+	p.bytes = 3 * info.page_size + 1;
+	p.gfp = ALLOCBENCH_GFP_NOWAIT;
+	ret = footprint(&p);
+	report(!ret && !p.failed && p.data_bytes == 4ull * info.page_size && p.guard_bytes == info.page_size,
+	       "FOOTPRINT vmalloc 3 pages + 1 gfp nowait -> 0, data %llu == 4 pages, guard %llu == 1 page (ret %s)",
+	       (unsigned long long)p.data_bytes, (unsigned long long)p.guard_bytes, errname(ret));
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -456,6 +670,9 @@ int main(void)
 	test_allocator_ioctl();
 	test_unknown_ioctls();
 	test_valid();
+	test_run_above_limits();
+	test_frag();
+	test_footprint();
 	test_signal();
 
 	printf("%d passed, %d failed\n", passed, failed);

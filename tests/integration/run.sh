@@ -119,6 +119,25 @@ for k in "${kernels[@]}"; do
 		fail "$k: allocbench report on the host"; tail -n 15 "$work/report.out" | sed 's/^/       /'; fi
 	t "$k: charts: every chart exists, SVG well-formed and names every allocator, PNG signature" \
 		python3 "$here/check.py" charts "$out/run"
+
+	# Limits and fragmentation (issue 3): the probe, then frag and a runner
+	# SIGKILLed while it holds pinned pages, in a second boot of 1 GiB.
+	lout=$work/$k-limits
+	vrc=0
+	scripts/vm-run.sh -k "$kcache" -m 1G -c init_on_alloc=0 -t "${ALLOCBENCH_VM_TIMEOUT:-1800}" -o "$lout" \
+		-f "$rdir/allocbench-static:/bin/allocbench" -f "$ko:/data/allocbench.ko" \
+		-f configs/limits.conf:/data/limits.conf -f configs/frag.conf:/data/frag.conf \
+		-f tests/integration/frag-kill-guest.sh:/data/frag-kill-guest.sh \
+		tests/integration/limits-guest.sh 2>"$work/vm.err" || vrc=$?
+	if [ $vrc = 0 ]; then pass "$k: limits, frag and kill runs complete in the VM"; else
+		fail "$k: limits, frag and kill runs complete in the VM (exit $vrc)"; sed 's/^/       /' "$work/vm.err"
+		tail -n 20 "$lout/console.log" 2>/dev/null | sed 's/^/       console: /'; fi
+	t "$k: probe: limits measured (kmalloc = KMALLOC_MAX_SIZE, order 10, vmalloc above, formula)" \
+		bash "$here/limits-checks.sh" "$lout/limits" "$k"
+	t "$k: frag: high orders fail fragmented, vmalloc does not, memory restored" \
+		bash "$here/limits-checks.sh" "$lout/frag" "$k"
+	t "$k: SIGKILL during a hold frees every page; a second run works; unload" \
+		bash "$here/kill-checks.sh" "$lout"
 	echo "integration: kernel $k took $(( $(date +%s) - t0 )) s"
 done
 finish

@@ -35,13 +35,13 @@ static const struct {
 	{ "overlapping-sections.conf", "5: [latency small] measures points that [latency] (line 1) already has, e.g. kmalloc alloc kernel 32: sections must not overlap" },
 	{ "syntax-error.conf", "2: syntax error: expected '[section]', 'key = value' or a comment" },
 	{ "unknown-allocator.conf", "2: unknown allocator 'kmallok' (known: all, kmalloc, kzalloc, kmem_cache, kvmalloc, vmalloc, vzalloc, vmalloc_huge, alloc_pages, get_free_pages, alloc_pages_exact, vmap)" },
-	{ "unknown-gfp.conf", "2: unknown gfp 'nofs' (known: kernel, atomic, noretry)" },
+	{ "unknown-gfp.conf", "2: unknown gfp 'nofs' (known: kernel, atomic, noretry, nowait)" },
 	{ "unknown-key-latency.conf", "3: unknown key 'size' in [latency]" },
 	{ "unknown-key-run.conf", "3: unknown key 'itertions' in [run]" },
 	{ "unknown-op.conf", "2: unknown op 'realloc' (known: alloc, free, pair, burst)" },
-	{ "uaccess-passes-range.conf", "3: passes: '500' is not a number in 1..101" },
-	{ "uaccess-two-sections.conf", "4: a second [uaccess] section (the first is at line 1)" },
-	{ "uaccess-unknown-backing.conf", "2: backings: unknown value 'gigantic'" },
+	{ "uaccess-passes-range.conf", "3: bad number '500' for passes (expected 1..101)" },
+	{ "uaccess-two-sections.conf", "4: only one [uaccess] section per config (the first is at line 1)" },
+	{ "uaccess-unknown-backing.conf", "2: unknown backing 'gigantic' (known: 4k, thp, hugetlb)" },
 	{ "unknown-section.conf", "4: unknown section [latnecy] (known: run, latency, access, mapping, probe, frag, overhead, uaccess)" },
 };
 #define NBAD (sizeof(bad) / sizeof(bad[0]))

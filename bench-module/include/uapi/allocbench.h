@@ -162,7 +162,13 @@ struct allocbench_allocator_info {
 	char name[ALLOCBENCH_NAME_LEN];	/* out: NUL-terminated, e.g. "kmalloc" */
 	__u32 flags;			/* out: ALLOCBENCH_ALLOC_* */
 	__u32 mapping;			/* out: enum allocbench_mapping */
-	__u64 max_bytes;		/* out: largest size the API can serve on this kernel */
+	/*
+	 * out: the documented limit, the largest size the API is meant to
+	 * serve on this kernel. RUN still calls the allocator above it for
+	 * real (except where it sets ALLOCBENCH_OUT_NOT_ATTEMPTED);
+	 * ACCESS and FOOTPRINT refuse sizes above it with -ERANGE.
+	 */
+	__u64 max_bytes;
 	__u64 reserved[4];		/* zero */
 };
 
@@ -325,9 +331,13 @@ struct allocbench_access {
  * same way (allocated without reclaim, split, all but one page freed), so
  * no 2^keep_order-aligned block can become free while the hold lasts.
  * Allocations never reclaim, compact, retry or wake the OOM killer, and
- * free memory never drops below floor_pages. The pages belong to the open
- * file: RELEASE frees them, and so does close() (also when the process is
- * killed). One hold at a time in the whole system.
+ * free memory never drops below floor_pages. HOLD also sets aside up to
+ * four blocks of the largest order, which RELEASE frees page by page right
+ * after the pinned pages so that those are pushed off the per-CPU free
+ * lists and merge again (6.1 never drains those lists on its own). The
+ * pages belong to the open file: RELEASE frees them, and so does close()
+ * (also when the process is killed). One hold at a time in the whole
+ * system.
  */
 enum allocbench_frag_cmd {
 	ALLOCBENCH_FRAG_HOLD	= 0,
@@ -367,7 +377,8 @@ struct allocbench_frag {
  *  -E2BIG      size above the module's layout with nonzero tail bytes
  *  -EBUSY      HOLD while a hold exists (this file's or another's)
  *  -EINTR      a signal arrived during HOLD; nothing is left held
- * RELEASE without a hold returns 0 with held_pages = 0.
+ * RELEASE without a hold, or on a file that does not own the hold,
+ * returns 0 with held_pages = 0.
  */
 
 /*
@@ -407,11 +418,18 @@ struct allocbench_footprint {
 };
 
 /*
- * Errors of ALLOCBENCH_IOC_FOOTPRINT: -EFAULT, -EINVAL (size, allocator,
- * gfp, bytes 0, output or reserved fields not zero), -E2BIG (tail, or
- * bytes above total RAM), -EOPNOTSUPP (allocator not on this kernel, or
- * atomic where it may sleep), -ERANGE (bytes above max_bytes), -ENOMEM
- * (bytes above half of MemAvailable).
+ * Errors of ALLOCBENCH_IOC_FOOTPRINT, in the order they are checked:
+ *  -EFAULT     the struct itself cannot be read
+ *  -EINVAL     size below the first layout; unknown allocator or gfp;
+ *              bytes 0; output, __pad0 or reserved fields not zero
+ *  -E2BIG      size above the module's layout with nonzero tail bytes;
+ *              bytes above total RAM
+ *  -EOPNOTSUPP allocator not available on this kernel, or gfp atomic for
+ *              an allocator that may sleep
+ *  -ERANGE     bytes above the allocator's documented limit (max_bytes)
+ *  -ENOMEM     bytes above half of MemAvailable
+ * An allocation that fails is not an error: failed = 1, the ioctl
+ * returns 0.
  */
 
 /* ---- end of limits and fragmentation (issue 3) ---- */

@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Tick-to-ns conversion shared by every experiment kind; see ticks.h. */
+#include "ticks.h"
+
+#include <math.h>
+
+double ticks_to_ns(const struct allocbench_info *in, uint64_t ticks, double regions, double calls)
+{
+	double t = (double)ticks - (double)in->timer_overhead_ticks * regions -
+		   (double)in->call_overhead_mticks / 1000.0 * calls;
+
+	if (!in->timer_hz)
+		return NAN;
+	return (t > 0 ? t : 0) * 1e9 / (double)in->timer_hz;
+}
