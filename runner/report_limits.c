@@ -130,9 +130,37 @@ static int probe_row(const struct lim_data *d, const char *alloc)
 	return -1;
 }
 
+/* Sizes in prose: exact where that is short (4M, 8328), else three
+ * significant figures (32.0T rather than 34359726092K). */
 static void hb(char *buf, size_t len, uint64_t b)
 {
+	static const char suf[] = "KMGTPE";
+	double d = (double)b;
+	int i = -1;
+
 	fmt_bytes(buf, len, b);
+	if (strlen(buf) <= 6)
+		return;
+	while (d >= 1024 && i < 5) {
+		d /= 1024;
+		i++;
+	}
+	snprintf(buf, len, d >= 100 ? "%.0f%c" : d >= 10 ? "%.1f%c" : "%.2f%c", d, suf[i]);
+}
+
+/* A CSV number in prose with a few decimals (none from 100 up); the cell itself if not a number. */
+static const char *num(char *buf, size_t len, const char *cellv, int decimals)
+{
+	char *end;
+	double v;
+
+	if (!cellv || !*cellv)
+		return "n/a";
+	v = strtod(cellv, &end);
+	if (*end)
+		return cellv;
+	snprintf(buf, len, "%.*f", v >= 100 || v <= -100 ? 0 : decimals, v);
+	return buf;
 }
 
 static unsigned log2u(uint64_t v)
@@ -258,7 +286,7 @@ static void q_kmalloc(FILE *f, const struct lim_data *d)
 
 static void q_frag(FILE *f, const struct lim_data *d)
 {
-	char a[32], b[32], c[32], e[32], g[32], h[32];
+	char a[32], b[32], c[32], e[32], g[32], h[32], nbuf[32];
 	uint64_t ko, held, mf0, mf1, hi0, hi1, ksz;
 	struct tally t0, t1, k0, k1, kk0, kk1;
 	const char *nc = frag_nc_gfp(d);
@@ -317,7 +345,7 @@ static void q_frag(FILE *f, const struct lim_data *d)
 	}
 	fprintf(f, " After release: MemFree changed by %s %% (tolerance %s %%), high-order free memory recovered to "
 		   "%s %% of baseline: baseline restored: **%s**.\n\n",
-		kv(&d->fsum, "memfree_delta_percent") ? kv(&d->fsum, "memfree_delta_percent") : "n/a",
+		num(nbuf, sizeof(nbuf), kv(&d->fsum, "memfree_delta_percent"), 3),
 		kv(&d->fsum, "memfree_tolerance_percent") ? kv(&d->fsum, "memfree_tolerance_percent") : "n/a",
 		kv(&d->fsum, "highorder_recovered_percent") ? kv(&d->fsum, "highorder_recovered_percent") : "n/a",
 		kv(&d->fsum, "baseline_restored") ? kv(&d->fsum, "baseline_restored") : "n/a");
@@ -422,6 +450,7 @@ static void q_overhead(FILE *f, const struct lim_data *d)
 		{ "kmalloc", 5000 }, { "kmalloc", 100 }, { "alloc_pages", 5000 }, { "alloc_pages_exact", 300000 },
 		{ "alloc_pages", 300000 }, { "vmalloc", 8 }, { "vmalloc", 1000000 },
 	};
+	char nbuf[32];
 	int first = 1;
 
 	if (!d->have_ovh)
@@ -437,7 +466,8 @@ static void q_overhead(FILE *f, const struct lim_data *d)
 			hb(a, sizeof(a), ex[i].size);
 			hb(b, sizeof(b), cell_u64(&d->ovh, r, "consumed_bytes"));
 			fprintf(f, "%s%s(%s) consumes %s (×%s; %s)", first ? "" : "; ", ex[i].alloc, a, b,
-				cell(&d->ovh, r, "ratio"), cell(&d->ovh, r, "method"));
+				num(nbuf, sizeof(nbuf), cell(&d->ovh, r, "ratio"), 2),
+				cell(&d->ovh, r, "method"));
 			first = 0;
 		}
 	}
