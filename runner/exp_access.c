@@ -686,6 +686,16 @@ static int map_run_end(struct run_ctx *ctx, int idx, int commit)
 	return run_end(ctx, idx, commit, &exp_mapping);
 }
 
+static void acc_describe(const struct point *pt, char *buf, size_t len)
+{
+	char h[32];
+
+	snprintf(buf, len, "%s %s%s %s", pt->sec->kind->name, allocator_name(pt->allocator),
+		 pt->gfp == ALLOCBENCH_VIEW_DIRECT ? " (direct map)" : "",
+		 access_layout_name(pt->op));
+	snprintf(buf + strlen(buf), len - strlen(buf), " %s", size_format(pt->bytes, h, sizeof(h)));
+}
+
 const struct experiment_kind exp_access = {
 	.name = "access",
 	.summary = "ns per access of each allocator's memory (page/line chase, seq read, first touch) -> access.csv",
@@ -698,6 +708,7 @@ const struct experiment_kind exp_access = {
 	.run_begin = acc_run_begin,
 	.run_point = acc_run_point,
 	.run_end = acc_run_end,
+	.describe = acc_describe,
 };
 
 const struct experiment_kind exp_mapping = {
@@ -712,4 +723,5 @@ const struct experiment_kind exp_mapping = {
 	.run_begin = map_run_begin,
 	.run_point = map_run_point,
 	.run_end = map_run_end,
+	.describe = acc_describe,
 };

@@ -698,6 +698,14 @@ static int lat_run_end(struct run_ctx *ctx, int idx, int commit)
 	return rc;
 }
 
+static void lat_describe(const struct point *pt, char *buf, size_t len)
+{
+	char h[32];
+
+	snprintf(buf, len, "%s %s %s %s", allocator_name(pt->allocator), op_name(pt->op),
+		 size_format(pt->bytes, h, sizeof(h)), gfp_name(pt->gfp));
+}
+
 const struct experiment_kind exp_latency = {
 	.name = "latency",
 	.summary = "allocation and free latency per allocator, op, gfp and size -> latency.csv",
@@ -710,4 +718,5 @@ const struct experiment_kind exp_latency = {
 	.run_begin = lat_run_begin,
 	.run_point = lat_run_point,
 	.run_end = lat_run_end,
+	.describe = lat_describe,
 };

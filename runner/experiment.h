@@ -61,6 +61,9 @@ struct experiment_kind {
 	int (*run_point)(struct run_ctx *ctx, int idx, const struct point *pt);
 	/* commit != 0: write the CSV (tmp + rename); else discard. Frees state. 0 or -1. */
 	int (*run_end)(struct run_ctx *ctx, int idx, int commit);
+
+	/* Optional: one point in a few words for the progress line ("vmalloc alloc 4K kernel"). */
+	void (*describe)(const struct point *pt, char *buf, size_t len);
 };
 
 /* NULL-terminated, in the order their CSVs are described in --help. */

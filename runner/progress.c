@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "experiment.h"
 #include "names.h"
 #include "plan.h"
 #include "sizes.h"
@@ -30,7 +31,7 @@ static void fmt_duration(double s, char *buf, size_t len)
 
 void progress_update(struct progress *p, size_t k, const struct point *pt)
 {
-	char h[32], el[32], eta[32];
+	char h[32], el[32], eta[32], what[160];
 	double elapsed;
 	int n;
 
@@ -42,10 +43,13 @@ void progress_update(struct progress *p, size_t k, const struct point *pt)
 		fmt_duration(elapsed / (double)k * (double)(p->total - k), eta, sizeof(eta));
 	else
 		snprintf(eta, sizeof(eta), "?");
-	n = fprintf(stderr, "\r[%zu/%zu] %s %s %s %s  elapsed %s  ETA %s", k + 1, p->total,
-		    allocator_name(pt->allocator) ? allocator_name(pt->allocator) : pt->sec->kind->name,
-		    op_name(pt->op) ? op_name(pt->op) : "-", size_format(pt->bytes, h, sizeof(h)),
-		    gfp_name(pt->gfp) ? gfp_name(pt->gfp) : "-", el, eta);
+	if (pt->sec->kind->describe)
+		pt->sec->kind->describe(pt, what, sizeof(what));
+	else
+		snprintf(what, sizeof(what), "%s %s %s", pt->sec->kind->name,
+			 allocator_name(pt->allocator) ? allocator_name(pt->allocator) : "-",
+			 size_format(pt->bytes, h, sizeof(h)));
+	n = fprintf(stderr, "\r[%zu/%zu] %s  elapsed %s  ETA %s", k + 1, p->total, what, el, eta);
 	if (n > 0 && n < p->width)
 		fprintf(stderr, "%*s", p->width - n, "");
 	if (n > 0)

@@ -24,6 +24,11 @@ t() {
 	local name=$1 _o; shift
 	if _o=$("$@" 2>&1); then pass "$name"; else fail "$name"; [ -n "$_o" ] && printf '%s\n' "$_o" | head -n 15 | sed 's/^/       /'; fi
 }
+# " (boot retried once: ...)" when vm-run had to boot a guest twice; $1 = outdir
+retried() {
+	grep -q '^boot_retries=1' "$1/vm.env" 2>/dev/null &&
+		echo " (the first boot died before /init and was retried: $1/console-failed-boot.log)"
+}
 finish() {
 	echo "integration: $passed passed, $failed failed"
 	[ $failed = 0 ]
@@ -97,7 +102,7 @@ for k in "${kernels[@]}"; do
 	vrc=0
 	scripts/vm-run.sh -k "$kcache" -m "$memory" ${cmdline:+-c "$cmdline"} -t "${ALLOCBENCH_VM_TIMEOUT:-1800}" \
 		-o "$out" "${files[@]}" tests/integration/guest.sh /data/test.conf 2>"$work/vm.err" || vrc=$?
-	if [ $vrc = 0 ]; then pass "$k: VM boots and the guest script completes ($(grep ^accelerator= "$out/vm.env" | cut -d= -f2), boot $(grep ^boot_s= "$out/vm.env" | cut -d= -f2) s)"; else
+	if [ $vrc = 0 ]; then pass "$k: VM boots and the guest script completes ($(grep ^accelerator= "$out/vm.env" | cut -d= -f2), boot $(grep ^boot_s= "$out/vm.env" | cut -d= -f2) s)$(retried "$out")"; else
 		fail "$k: VM boots and the guest script completes (exit $vrc)"; sed 's/^/       /' "$work/vm.err"; tail -n 20 "$out/console.log" 2>/dev/null | sed 's/^/       console: /'; continue; fi
 
 	rc_ok() { [ "$(cat "$out/$1.rc" 2>/dev/null)" = 0 ] || { cat "$out/$1.txt" 2>/dev/null; echo "exit $(cat "$out/$1.rc" 2>/dev/null || echo '?')"; return 1; }; }
@@ -129,7 +134,7 @@ for k in "${kernels[@]}"; do
 		-f configs/limits.conf:/data/limits.conf -f configs/frag.conf:/data/frag.conf \
 		-f tests/integration/frag-kill-guest.sh:/data/frag-kill-guest.sh \
 		tests/integration/limits-guest.sh 2>"$work/vm.err" || vrc=$?
-	if [ $vrc = 0 ]; then pass "$k: limits, frag and kill runs complete in the VM"; else
+	if [ $vrc = 0 ]; then pass "$k: limits, frag and kill runs complete in the VM$(retried "$lout")"; else
 		fail "$k: limits, frag and kill runs complete in the VM (exit $vrc)"; sed 's/^/       /' "$work/vm.err"
 		tail -n 20 "$lout/console.log" 2>/dev/null | sed 's/^/       console: /'; fi
 	t "$k: probe: limits measured (kmalloc = KMALLOC_MAX_SIZE, order 10, vmalloc above, formula)" \
