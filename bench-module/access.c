@@ -405,8 +405,9 @@ static int ab_access_first_touch(struct ab_access *x)
 	return ret;
 }
 
-static int ab_access_validate(const struct allocbench_access *r)
+static int ab_access_validate(const void *req)
 {
+	const struct allocbench_access *r = req;
 	int i;
 
 	if (r->allocator >= ALLOCBENCH_NR_ALLOCATORS ||
@@ -449,13 +450,7 @@ long ab_ioctl_access(void __user *uarg)
 	x = kzalloc(sizeof(*x), GFP_KERNEL);
 	if (!x)
 		return -ENOMEM;
-	ret = ab_copy_in(&x->r, sizeof(x->r), uarg, &usize);
-	if (ret)
-		goto out;
-	ret = ab_access_validate(&x->r);
-	if (ret)
-		goto out;
-	ret = ab_check_tail(uarg, usize, sizeof(x->r));
+	ret = ab_copy_request(&x->r, sizeof(x->r), uarg, ab_access_validate, &usize);
 	if (ret)
 		goto out;
 	ret = -E2BIG;

@@ -119,8 +119,9 @@ static void ab_fp_inspect(u32 id, void *obj, struct ab_req *req,
 	r->consumed_bytes = r->data_bytes + r->pgtable_bytes + r->meta_bytes;
 }
 
-static int ab_fp_validate(const struct allocbench_footprint *r)
+static int ab_fp_validate(const void *req)
 {
+	const struct allocbench_footprint *r = req;
 	int i;
 
 	if (r->allocator >= ALLOCBENCH_NR_ALLOCATORS ||
@@ -144,13 +145,7 @@ long ab_ioctl_footprint(void __user *uarg)
 	void *obj;
 	long ret;
 
-	ret = ab_copy_in(&r, sizeof(r), uarg, &usize);
-	if (ret)
-		return ret;
-	ret = ab_fp_validate(&r);
-	if (ret)
-		return ret;
-	ret = ab_check_tail(uarg, usize, sizeof(r));
+	ret = ab_copy_request(&r, sizeof(r), uarg, ab_fp_validate, &usize);
 	if (ret)
 		return ret;
 	if (r.bytes > (u64)totalram_pages() << PAGE_SHIFT)

@@ -281,8 +281,9 @@ static long ab_frag_hold(struct ab_file *f, struct allocbench_frag *r)
 	return 0;
 }
 
-static int ab_frag_validate(const struct allocbench_frag *r)
+static int ab_frag_validate(const void *req)
 {
+	const struct allocbench_frag *r = req;
 	int i;
 
 	if (r->cmd >= ALLOCBENCH_NR_FRAG_CMDS)
@@ -313,13 +314,7 @@ long ab_ioctl_frag(struct file *file, void __user *uarg)
 	u32 usize;
 	long ret;
 
-	ret = ab_copy_in(&r, sizeof(r), uarg, &usize);
-	if (ret)
-		return ret;
-	ret = ab_frag_validate(&r);
-	if (ret)
-		return ret;
-	ret = ab_check_tail(uarg, usize, sizeof(r));
+	ret = ab_copy_request(&r, sizeof(r), uarg, ab_frag_validate, &usize);
 	if (ret)
 		return ret;
 	if (!f)

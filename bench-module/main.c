@@ -28,9 +28,9 @@
  * The struct's own size field is authoritative, not _IOC_SIZE(cmd): a
  * runner built against a newer header still reaches us, and every layout
  * is judged like copy_struct_from_user() judges it. Tail bytes are checked
- * separately (ab_check_tail) because the ABI orders -EINVAL before -E2BIG.
+ * after the request's own checks because the ABI orders -EINVAL before -E2BIG.
  */
-int ab_copy_in(void *dst, size_t ksize, const void __user *src, u32 *usize)
+static int ab_copy_in(void *dst, size_t ksize, const void __user *src, u32 *usize)
 {
 	if (get_user(*usize, (const u32 __user *)src))
 		return -EFAULT;
@@ -42,7 +42,7 @@ int ab_copy_in(void *dst, size_t ksize, const void __user *src, u32 *usize)
 	return 0;
 }
 
-int ab_check_tail(const void __user *src, u32 usize, size_t ksize)
+static int ab_check_tail(const void __user *src, u32 usize, size_t ksize)
 {
 	int ret;
 
@@ -57,6 +57,31 @@ int ab_check_tail(const void __user *src, u32 usize, size_t ksize)
 	return ret ? 0 : -E2BIG;
 }
 
+/**
+ * ab_copy_request() - read an ioctl's struct, errors in the ABI's order
+ * @dst: the module's copy, @ksize bytes
+ * @ksize: sizeof the module's layout
+ * @uarg: the caller's struct; its first __u32 is the caller's size
+ * @validate: the request's own checks on @dst (-EINVAL and kin), or NULL
+ * @usize: out: the caller's size, for copying the answer back
+ *
+ * -EFAULT when unreadable; -EINVAL below the first layout; then whatever
+ * @validate says; then -E2BIG for a larger layout whose unknown tail is
+ * not zero. Every ioctl reads its request through here.
+ */
+int ab_copy_request(void *dst, size_t ksize, const void __user *uarg,
+		    int (*validate)(const void *req), u32 *usize)
+{
+	int ret;
+
+	ret = ab_copy_in(dst, ksize, uarg, usize);
+	if (!ret && validate)
+		ret = validate(dst);
+	if (!ret)
+		ret = ab_check_tail(uarg, *usize, ksize);
+	return ret;
+}
+
 static int ab_reserved_zero(const __u64 *r, size_t n)
 {
 	size_t i;
@@ -67,19 +92,20 @@ static int ab_reserved_zero(const __u64 *r, size_t n)
 	return 0;
 }
 
+static int ab_info_validate(const void *req)
+{
+	const struct allocbench_info *in = req;
+
+	return ab_reserved_zero(in->reserved, ARRAY_SIZE(in->reserved));
+}
+
 static long ab_ioctl_info(void __user *uarg)
 {
 	struct allocbench_info info;
 	u32 usize;
 	int i, ret;
 
-	ret = ab_copy_in(&info, sizeof(info), uarg, &usize);
-	if (ret)
-		return ret;
-	ret = ab_reserved_zero(info.reserved, ARRAY_SIZE(info.reserved));
-	if (ret)
-		return ret;
-	ret = ab_check_tail(uarg, usize, sizeof(info));
+	ret = ab_copy_request(&info, sizeof(info), uarg, ab_info_validate, &usize);
 	if (ret)
 		return ret;
 
@@ -113,6 +139,15 @@ static long ab_ioctl_info(void __user *uarg)
 	return 0;
 }
 
+static int ab_allocator_validate(const void *req)
+{
+	const struct allocbench_allocator_info *ai = req;
+
+	if (ai->id >= ALLOCBENCH_NR_ALLOCATORS)
+		return -EINVAL;
+	return ab_reserved_zero(ai->reserved, ARRAY_SIZE(ai->reserved));
+}
+
 static long ab_ioctl_allocator(void __user *uarg)
 {
 	struct allocbench_allocator_info ai;
@@ -120,15 +155,7 @@ static long ab_ioctl_allocator(void __user *uarg)
 	u32 usize, id;
 	int ret;
 
-	ret = ab_copy_in(&ai, sizeof(ai), uarg, &usize);
-	if (ret)
-		return ret;
-	if (ai.id >= ALLOCBENCH_NR_ALLOCATORS)
-		return -EINVAL;
-	ret = ab_reserved_zero(ai.reserved, ARRAY_SIZE(ai.reserved));
-	if (ret)
-		return ret;
-	ret = ab_check_tail(uarg, usize, sizeof(ai));
+	ret = ab_copy_request(&ai, sizeof(ai), uarg, ab_allocator_validate, &usize);
 	if (ret)
 		return ret;
 

@@ -456,8 +456,9 @@ static int ab_series_run(struct ab_series *s, const struct allocbench_run *r)
 }
 
 /* Every -EINVAL case of the ABI, in one place. */
-static int ab_run_validate(const struct allocbench_run *r)
+static int ab_run_validate(const void *req)
 {
+	const struct allocbench_run *r = req;
 	u32 needed;
 	int i;
 
@@ -503,13 +504,7 @@ long ab_ioctl_run(void __user *uarg)
 	long avail;
 	int ret;
 
-	ret = ab_copy_in(&r, sizeof(r), uarg, &usize);
-	if (ret)
-		return ret;
-	ret = ab_run_validate(&r);
-	if (ret)
-		return ret;
-	ret = ab_check_tail(uarg, usize, sizeof(r));
+	ret = ab_copy_request(&r, sizeof(r), uarg, ab_run_validate, &usize);
 	if (ret)
 		return ret;
 	if (r.bytes > (u64)totalram_pages() << PAGE_SHIFT)
