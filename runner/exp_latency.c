@@ -561,7 +561,7 @@ static const char *const lat_columns[] = {
 	"min_ns", "p10_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns",
 	"stddev_ns", "median_ci_lo_ns", "median_ci_hi_ns", "min_cycles", "p50_cycles",
 	"p99_cycles", "max_cycles", "batch_ops", "batch_samples", "batch_p10_ns", "batch_p50_ns",
-	"batch_p90_ns", "fallbacks",
+	"batch_p90_ns", "fallbacks", "cpu_migrations",
 };
 #define LAT_NCOLS (sizeof(lat_columns) / sizeof(lat_columns[0]))
 
@@ -635,6 +635,8 @@ static int write_row(struct csv_writer *w, const struct allocbench_info *in, str
 			rc |= csv_empty(w);
 	}
 	rc |= csv_u64(w, sl->fallbacks);
+	/* Requests of this point that did not stay on the pinned CPU: their samples may mix CPUs. */
+	rc |= csv_u64(w, sl->migrated);
 	rc |= csv_end_row(w);
 	return rc ? -1 : 0;
 }
