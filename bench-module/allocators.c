@@ -8,6 +8,7 @@
 #include <linux/gfp.h>
 #include <linux/kernel.h>
 #include <linux/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 #include "allocators.h"
@@ -191,11 +192,12 @@ static int ab_vmap_setup(struct ab_req *req)
 {
 	unsigned long n = DIV_ROUND_UP(req->bytes, PAGE_SIZE);
 
-	req->pages = kvmalloc_array(n, sizeof(*req->pages), GFP_KERNEL);
+	req->pages = kvmalloc_array(n, sizeof(*req->pages), GFP_KERNEL | __GFP_NOWARN);
 	if (!req->pages)
 		return -ENOMEM;
 	for (req->nr_pages = 0; req->nr_pages < n; req->nr_pages++) {
-		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		/* NORETRY: order-0 GFP_KERNEL would rather OOM-kill than fail. */
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_NORETRY | __GFP_NOWARN);
 
 		if (!page) {
 			ab_vmap_release(req);
@@ -203,6 +205,11 @@ static int ab_vmap_setup(struct ab_req *req)
 		}
 		req->pages[req->nr_pages] = page;
 		cond_resched();
+		if (signal_pending(current)) {
+			req->nr_pages++;
+			ab_vmap_release(req);
+			return -EINTR;
+		}
 	}
 	return 0;
 }

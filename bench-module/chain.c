@@ -22,8 +22,15 @@ static uint32_t chain_below(uint64_t *state, uint32_t n)
 	return (uint32_t)(((chain_next(state) >> 32) * (uint64_t)n) >> 32);
 }
 
-/* Fisher-Yates shuffle of 0..n-1 into perm. */
-static void chain_permutation(uint32_t *perm, uint32_t n, uint64_t *state)
+/* Every CHAIN_TICK_ELEMENTS units of work: true when the caller asks to stop. */
+static bool chain_tick(chain_tick_fn tick, void *tick_ctx, size_t done)
+{
+	return tick && !(done % CHAIN_TICK_ELEMENTS) && tick(tick_ctx);
+}
+
+/* Fisher-Yates shuffle of 0..n-1 into perm; false when tick asked to stop. */
+static bool chain_permutation(uint32_t *perm, uint32_t n, uint64_t *state,
+			      chain_tick_fn tick, void *tick_ctx)
 {
 	uint32_t i;
 
@@ -35,7 +42,10 @@ static void chain_permutation(uint32_t *perm, uint32_t n, uint64_t *state)
 
 		perm[i - 1] = perm[j];
 		perm[j] = t;
+		if (chain_tick(tick, tick_ctx, i))
+			return false;
 	}
+	return true;
 }
 
 static bool chain_is_pow2(size_t v)
@@ -73,7 +83,8 @@ size_t chain_scratch_words(enum chain_layout layout, size_t npages,
 
 int chain_build(struct chain *c, enum chain_layout layout, size_t npages,
 		size_t page_size, size_t line_size, chain_page_fn page_at,
-		void *ctx, uint64_t seed, uint32_t *scratch)
+		void *ctx, uint64_t seed, uint32_t *scratch,
+		chain_tick_fn tick, void *tick_ctx)
 {
 	size_t elements = chain_elements(layout, npages, page_size, line_size);
 	uint32_t lines = (uint32_t)(page_size / line_size);
@@ -81,7 +92,7 @@ int chain_build(struct chain *c, enum chain_layout layout, size_t npages,
 	uint32_t *line_order = scratch + npages;
 	uint64_t state = seed;
 	void **prev = NULL;
-	size_t k;
+	size_t k, written = 0;
 	uint32_t l;
 
 	if (!elements || !page_at)
@@ -94,13 +105,15 @@ int chain_build(struct chain *c, enum chain_layout layout, size_t npages,
 	c->elements = elements;
 	c->start = NULL;
 
-	chain_permutation(page_order, (uint32_t)npages, &state);
+	if (!chain_permutation(page_order, (uint32_t)npages, &state, tick, tick_ctx))
+		return -2;
 	for (k = 0; k < npages; k++) {
 		char *page = page_at(ctx, page_order[k]);
 		uint32_t nlines = 1;
 
 		if (layout == CHAIN_LINE) {
-			chain_permutation(line_order, lines, &state);
+			/* One page's lines: short, the page loop ticks. */
+			chain_permutation(line_order, lines, &state, NULL, NULL);
 			nlines = lines;
 		} else {
 			/*
@@ -117,13 +130,15 @@ int chain_build(struct chain *c, enum chain_layout layout, size_t npages,
 			else
 				c->start = elem;
 			prev = elem;
+			if (chain_tick(tick, tick_ctx, ++written))
+				return -2;
 		}
 	}
 	*prev = c->start;	/* close the cycle */
 	return 0;
 }
 
-bool chain_is_single_cycle(const struct chain *c)
+bool chain_is_single_cycle(const struct chain *c, chain_tick_fn tick, void *tick_ctx)
 {
 	void **p = c->start;
 	size_t steps = 0;
@@ -133,6 +148,8 @@ bool chain_is_single_cycle(const struct chain *c)
 	do {
 		p = (void **)*p;
 		steps++;
+		if (chain_tick(tick, tick_ctx, steps))
+			return false;
 	} while (p != c->start && steps <= c->elements);
 	return steps == c->elements;
 }

@@ -42,6 +42,15 @@ enum chain_layout {
  */
 typedef void *(*chain_page_fn)(void *ctx, size_t page);
 
+/*
+ * Called every CHAIN_TICK_ELEMENTS elements while building or checking a
+ * chain, so that the kernel can reschedule and notice signals during what
+ * can be seconds of work on large buffers (tens of seconds under emulation).
+ * Returns true to stop. NULL: never stop (user space).
+ */
+typedef bool (*chain_tick_fn)(void *ctx);
+#define CHAIN_TICK_ELEMENTS	4096
+
 struct chain {
 	enum chain_layout layout;
 	size_t npages;
@@ -63,18 +72,21 @@ size_t chain_scratch_words(enum chain_layout layout, size_t npages,
  * Writes the chain into the buffer. The same seed gives the same chain.
  * page_size and line_size must be powers of two, line_size a multiple of
  * sizeof(void *) and at most page_size, npages at most UINT32_MAX.
- * Returns 0, or -1 when the shape is invalid.
+ * Returns 0, -1 when the shape is invalid, -2 when tick asked to stop (the
+ * buffer then holds a partial chain that must not be chased).
  */
 int chain_build(struct chain *c, enum chain_layout layout, size_t npages,
 		size_t page_size, size_t line_size, chain_page_fn page_at,
-		void *ctx, uint64_t seed, uint32_t *scratch);
+		void *ctx, uint64_t seed, uint32_t *scratch,
+		chain_tick_fn tick, void *tick_ctx);
 
 /*
  * Self-check: follows the chain from its start and returns true when it comes
  * back after exactly c->elements steps, which proves a single cycle through
- * every element (the builder writes each element exactly once).
+ * every element (the builder writes each element exactly once). False as
+ * well when tick asked to stop.
  */
-bool chain_is_single_cycle(const struct chain *c);
+bool chain_is_single_cycle(const struct chain *c, chain_tick_fn tick, void *tick_ctx);
 
 /*
  * Follows 'steps' links from p and returns where it ended: the caller must use

@@ -104,14 +104,16 @@ static unsigned long ab_frag_free_pinned(struct ab_file *f)
 	unsigned long i, n = 0;
 
 	/*
-	 * Preemption stays off so that the pins and the pages pushing them
-	 * out go through the same CPU's list; freeing takes no sleeping lock.
+	 * Migration stays off so that the pins and the pages pushing them out
+	 * go through the same CPU's list; preemption stays on, and the loop
+	 * reschedules, because a large hold is hundreds of thousands of pages.
 	 */
-	preempt_disable();
+	migrate_disable();
 	list_for_each_entry_safe(page, next, &f->held, lru) {
 		list_del(&page->lru);
 		__free_page(page);
-		n++;
+		if (!(++n % AB_FRAG_STRIDE))
+			cond_resched();
 	}
 	list_for_each_entry_safe(page, next, &f->flush, lru) {
 		list_del(&page->lru);
@@ -119,7 +121,7 @@ static unsigned long ab_frag_free_pinned(struct ab_file *f)
 		for (i = 0; i < (1UL << order); i++)
 			__free_page(page + i);
 	}
-	preempt_enable();
+	migrate_enable();
 	return n;
 }
 
@@ -156,12 +158,19 @@ static int ab_frag_checkpoint(void)
 	return signal_pending(current) ? -EINTR : 0;
 }
 
+/*
+ * list_sort() never reschedules by itself; it keeps calling the comparison
+ * for that purpose (see lib/list_sort.c). A hold can be millions of pages.
+ */
 static int ab_pfn_cmp(void *priv, const struct list_head *a,
 		      const struct list_head *b)
 {
 	unsigned long pa = page_to_pfn(list_entry(a, struct page, lru));
 	unsigned long pb = page_to_pfn(list_entry(b, struct page, lru));
+	unsigned long *calls = priv;
 
+	if (!(++*calls % (AB_FRAG_STRIDE * 8)))
+		cond_resched();
 	return pa > pb;
 }
 
@@ -175,7 +184,7 @@ static int ab_frag_take(struct ab_file *f, struct allocbench_frag *r,
 			unsigned long target, unsigned long floor)
 {
 	unsigned long mask = (1UL << r->keep_order) - 1;
-	unsigned long n = 0, last = ULONG_MAX;
+	unsigned long n = 0, last = ULONG_MAX, cmp_calls = 0;
 	struct page *page, *next;
 	LIST_HEAD(taken);
 	int ret = 0;
@@ -199,7 +208,7 @@ static int ab_frag_take(struct ab_file *f, struct allocbench_frag *r,
 	r->taken_pages = n;
 
 	if (!ret)
-		list_sort(NULL, &taken, ab_pfn_cmp);
+		list_sort(&cmp_calls, &taken, ab_pfn_cmp);
 	n = 0;
 	list_for_each_entry_safe(page, next, &taken, lru) {
 		unsigned long block = page_to_pfn(page) & ~mask;

@@ -8,6 +8,7 @@
  */
 #include <linux/compiler.h>
 #include <linux/kernel.h>
+#include <linux/log2.h>
 #include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
@@ -428,7 +429,10 @@ static int ab_series_run(struct ab_series *s, const struct allocbench_run *r)
 		s->not_attempted = true;
 		return 0;
 	}
-	if (a->setup && a->setup(&s->req)) {
+	ret = a->setup ? a->setup(&s->req) : 0;
+	if (ret == -EINTR)
+		return ret;
+	if (ret) {
 		ab_add_failures(s, (u64)r->count * r->batch);
 		return 0;
 	}
@@ -493,6 +497,20 @@ static int ab_run_validate(const void *req)
 	return 0;
 }
 
+/*
+ * What one object really takes, for the memory guard: slab size classes and
+ * buddy orders round up to a power of two (a 16385-byte request takes 32K),
+ * the vmalloc family to whole pages. Counting bytes alone could let a
+ * GFP_KERNEL request of small orders, which never fail, reach the OOM killer.
+ * bytes is at most total RAM here, so the rounding cannot overflow.
+ */
+static u64 ab_consumed_bound(const struct ab_allocator *a, u64 bytes)
+{
+	if (a->flags & ALLOCBENCH_ALLOC_CONTIGUOUS)
+		return roundup_pow_of_two(bytes);
+	return PAGE_ALIGN(bytes);
+}
+
 long ab_ioctl_run(void __user *uarg)
 {
 	struct allocbench_run r;
@@ -508,6 +526,9 @@ long ab_ioctl_run(void __user *uarg)
 	if (ret)
 		return ret;
 	if (r.bytes > (u64)totalram_pages() << PAGE_SHIFT)
+		return -E2BIG;
+	/* A batch is one timed region without a scheduling point: keep it short. */
+	if (r.batch > 1 && r.bytes * r.batch > ALLOCBENCH_MAX_BATCH_BYTES)
 		return -E2BIG;
 
 	/* Fail before measuring, not after: the buffer is written once, at the end. */
@@ -526,7 +547,8 @@ long ab_ioctl_run(void __user *uarg)
 	held = max3(r.batch, r.burst, 1U);
 	avail = max(si_mem_available(), 0L);
 	limit = (u64)avail * PAGE_SIZE / 2;
-	if (check_mul_overflow(r.bytes, (u64)held, &held_bytes) || held_bytes > limit)
+	if (check_mul_overflow(ab_consumed_bound(a, r.bytes), (u64)held, &held_bytes) ||
+	    held_bytes > limit)
 		return -ENOMEM;
 
 	s.buf = kvcalloc(needed, sizeof(u64), GFP_KERNEL);

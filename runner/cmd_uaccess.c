@@ -306,8 +306,8 @@ static int measure_buffer(const struct uaccess_opts *o, struct csv_writer *w,
 			continue;
 		scratch = malloc(chain_scratch_words(cl, npages, 4096, 64) * sizeof(uint32_t));
 		if (!scratch || chain_build(&chain, cl, npages, 4096, 64, contiguous_page,
-					    b.base, o->set.seed, scratch) ||
-		    !chain_is_single_cycle(&chain)) {
+					    b.base, o->set.seed, scratch, NULL, NULL) ||
+		    !chain_is_single_cycle(&chain, NULL, NULL)) {
 			free(scratch);
 			fprintf(stderr, "allocbench uaccess: chain self-check failed at %s %s %llu\n",
 				uaccess_backing_name(bk), uaccess_layout_name(l), (unsigned long long)ws);

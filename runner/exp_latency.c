@@ -544,7 +544,8 @@ static int lat_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 	if (!burst && rc->batch > 1 && rc->batch_below_ns && sl->perop[0].n > first) {
 		double med = median_of(sl->perop[0].v + first, sl->perop[0].n - first);
 
-		if (med < rc->batch_below_ns && !over_cap(rc, pt->bytes, rc->batch)) {
+		if (med < rc->batch_below_ns && !over_cap(rc, pt->bytes, rc->batch) &&
+		    pt->bytes * rc->batch <= ALLOCBENCH_MAX_BATCH_BYTES) {
 			uint64_t bcount = clamp_count(rc, budget_ns, est * rc->batch);
 
 			sl->batch_ops = rc->batch;

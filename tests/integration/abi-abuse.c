@@ -126,6 +126,8 @@ MUT(m_count0, r->count = 0)
 MUT(m_count_big, r->count = ALLOCBENCH_MAX_COUNT + 1; r->samples_cap = ~0u)
 MUT(m_batch0, r->batch = 0)
 MUT(m_batch_big, r->batch = ALLOCBENCH_MAX_BATCH + 1)
+MUT(m_batch_bytes, r->bytes = 1 << 20; r->batch = (ALLOCBENCH_MAX_BATCH_BYTES >> 20) + 1;
+	r->count = 1; r->samples_cap = COUNT_OK)
 MUT(m_warmup_big, r->warmup = ALLOCBENCH_MAX_WARMUP + 1)
 MUT(m_burst_pair, r->burst = 10)
 MUT(m_burst_div, r->op = ALLOCBENCH_OP_BURST; r->burst = 7)
@@ -154,13 +156,15 @@ MUT(m_atomic_vzalloc, r->allocator = ALLOCBENCH_VZALLOC; r->gfp = ALLOCBENCH_GFP
 MUT(m_atomic_vmap, r->allocator = ALLOCBENCH_VMAP; r->gfp = ALLOCBENCH_GFP_ATOMIC)
 MUT(m_atomic_huge, r->allocator = ALLOCBENCH_VMALLOC_HUGE; r->gfp = ALLOCBENCH_GFP_ATOMIC)
 MUT(m_guard, r->allocator = ALLOCBENCH_VMALLOC; r->bytes = info.totalram_bytes; r->op = ALLOCBENCH_OP_ALLOC)
-MUT(m_guard_batch, r->bytes = info.totalram_bytes / 16; r->batch = 4096)
+/* Objects held at once, not one long region: a burst (a batch would hit MAX_BATCH_BYTES). */
+MUT(m_guard_burst, r->bytes = info.totalram_bytes / 16; r->op = ALLOCBENCH_OP_BURST;
+	r->burst = 10; r->count = 10)
 /* Errno order: the earlier class wins when two are wrong at once. */
 MUT(m_order_inval_e2big, r->allocator = ALLOCBENCH_NR_ALLOCATORS; r->bytes = ~0ull)
 MUT(m_order_e2big_fault, r->bytes = ~0ull; r->samples = 0)
 MUT(m_order_fault_notsupp, r->allocator = ALLOCBENCH_VMALLOC; r->gfp = ALLOCBENCH_GFP_ATOMIC; r->samples = 1)
 MUT(m_order_notsupp_nomem, r->allocator = ALLOCBENCH_VMALLOC; r->gfp = ALLOCBENCH_GFP_ATOMIC;
-	r->bytes = info.totalram_bytes; r->batch = 4)
+	r->bytes = info.totalram_bytes; r->op = ALLOCBENCH_OP_BURST; r->burst = 4; r->count = 4)
 
 static const struct bad_case bad_cases[] = {
 	{ "RUN allocator = NR_ALLOCATORS -> EINVAL", m_alloc, EINVAL },
@@ -178,6 +182,7 @@ static const struct bad_case bad_cases[] = {
 	{ "RUN batch = 0 -> EINVAL", m_batch0, EINVAL },
 	{ "RUN batch = MAX_BATCH + 1 -> EINVAL", m_batch_big, EINVAL },
 	{ "RUN warmup = MAX_WARMUP + 1 -> EINVAL", m_warmup_big, EINVAL },
+	{ "RUN 1M x batch above MAX_BATCH_BYTES -> E2BIG", m_batch_bytes, E2BIG },
 	{ "RUN burst set with op pair -> EINVAL", m_burst_pair, EINVAL },
 	{ "RUN burst 7 does not divide count 100 -> EINVAL", m_burst_div, EINVAL },
 	{ "RUN op burst with burst = 0 -> EINVAL", m_burst0, EINVAL },
@@ -204,7 +209,7 @@ static const struct bad_case bad_cases[] = {
 	{ "RUN vmap with gfp atomic -> EOPNOTSUPP", m_atomic_vmap, EOPNOTSUPP },
 	{ "RUN vmalloc_huge with gfp atomic -> EOPNOTSUPP", m_atomic_huge, EOPNOTSUPP },
 	{ "RUN vmalloc of totalram (> MemAvailable / 2) -> ENOMEM", m_guard, ENOMEM },
-	{ "RUN batch 4096 x totalram/16 -> ENOMEM", m_guard_batch, ENOMEM },
+	{ "RUN burst of 10 x totalram/16 -> ENOMEM", m_guard_burst, ENOMEM },
 	{ "RUN order: bad allocator beats bytes > totalram -> EINVAL", m_order_inval_e2big, EINVAL },
 	{ "RUN order: bytes > totalram beats NULL samples -> E2BIG", m_order_e2big_fault, E2BIG },
 	{ "RUN order: bad samples beats atomic vmalloc -> EFAULT", m_order_fault_notsupp, EFAULT },

@@ -66,7 +66,7 @@ static void check_cycle(const struct chain *c, const struct buffer *b)
 	ptrdiff_t cur_page = -1;
 
 	assert_non_null(seen);
-	assert_true(chain_is_single_cycle(c));
+	assert_true(chain_is_single_cycle(c, NULL, NULL));
 	do {
 		ptrdiff_t off = (char *)p - b->mem;
 
@@ -97,7 +97,7 @@ static void build_and_check(enum chain_layout layout, size_t npages, bool scatte
 	struct chain c;
 
 	buffer_init(&b, npages, layout, scattered);
-	assert_int_equal(chain_build(&c, layout, npages, PAGE, LINE, page_at, &b, 42, b.scratch), 0);
+	assert_int_equal(chain_build(&c, layout, npages, PAGE, LINE, page_at, &b, 42, b.scratch, NULL, NULL), 0);
 	assert_int_equal(c.elements, layout == CHAIN_PAGE ? npages : npages * (PAGE / LINE));
 	check_cycle(&c, &b);
 	buffer_fini(&b);
@@ -135,8 +135,8 @@ static void test_deterministic_for_seed(void **state)
 	for (int layout = 0; layout < CHAIN_NR_LAYOUTS; layout++) {
 		buffer_init(&a, 128, layout, false);
 		buffer_init(&b, 128, layout, false);
-		assert_int_equal(chain_build(&ca, layout, 128, PAGE, LINE, page_at, &a, 7, a.scratch), 0);
-		assert_int_equal(chain_build(&cb, layout, 128, PAGE, LINE, page_at, &b, 7, b.scratch), 0);
+		assert_int_equal(chain_build(&ca, layout, 128, PAGE, LINE, page_at, &a, 7, a.scratch, NULL, NULL), 0);
+		assert_int_equal(chain_build(&cb, layout, 128, PAGE, LINE, page_at, &b, 7, b.scratch, NULL, NULL), 0);
 		/* Compare as offsets: the two buffers live at different addresses. */
 		void **pa = ca.start, **pb = cb.start;
 
@@ -145,7 +145,7 @@ static void test_deterministic_for_seed(void **state)
 			pa = (void **)*pa;
 			pb = (void **)*pb;
 		}
-		assert_int_equal(chain_build(&cb, layout, 128, PAGE, LINE, page_at, &b, 8, b.scratch), 0);
+		assert_int_equal(chain_build(&cb, layout, 128, PAGE, LINE, page_at, &b, 8, b.scratch, NULL, NULL), 0);
 		pa = ca.start;
 		pb = cb.start;
 		size_t same = 0;
@@ -172,7 +172,7 @@ static void test_page_layout_varies_offset(void **state)
 
 	(void)state;
 	buffer_init(&b, 512, CHAIN_PAGE, false);
-	assert_int_equal(chain_build(&c, CHAIN_PAGE, 512, PAGE, LINE, page_at, &b, 3, b.scratch), 0);
+	assert_int_equal(chain_build(&c, CHAIN_PAGE, 512, PAGE, LINE, page_at, &b, 3, b.scratch, NULL, NULL), 0);
 	void **p = c.start;
 
 	for (size_t i = 0; i < c.elements; i++) {
@@ -197,8 +197,8 @@ static void test_invalid_shapes(void **state)
 	assert_int_equal(chain_elements(CHAIN_LINE, 4, PAGE, 2 * PAGE), 0);
 	assert_int_equal(chain_elements(CHAIN_NR_LAYOUTS, 4, PAGE, LINE), 0);
 	assert_int_equal(chain_scratch_words(CHAIN_PAGE, 0, PAGE, LINE), 0);
-	assert_int_equal(chain_build(&c, CHAIN_PAGE, 0, PAGE, LINE, page_at, NULL, 1, scratch), -1);
-	assert_int_equal(chain_build(&c, CHAIN_PAGE, 1, PAGE, LINE, NULL, NULL, 1, scratch), -1);
+	assert_int_equal(chain_build(&c, CHAIN_PAGE, 0, PAGE, LINE, page_at, NULL, 1, scratch, NULL, NULL), -1);
+	assert_int_equal(chain_build(&c, CHAIN_PAGE, 1, PAGE, LINE, NULL, NULL, 1, scratch, NULL, NULL), -1);
 }
 
 /* A corrupted link is caught by the self-check. */
@@ -209,12 +209,48 @@ static void test_self_check_detects_break(void **state)
 
 	(void)state;
 	buffer_init(&b, 16, CHAIN_PAGE, false);
-	assert_int_equal(chain_build(&c, CHAIN_PAGE, 16, PAGE, LINE, page_at, &b, 5, b.scratch), 0);
-	assert_true(chain_is_single_cycle(&c));
+	assert_int_equal(chain_build(&c, CHAIN_PAGE, 16, PAGE, LINE, page_at, &b, 5, b.scratch, NULL, NULL), 0);
+	assert_true(chain_is_single_cycle(&c, NULL, NULL));
 	void **second = (void **)*(void **)c.start;
 
 	*second = second;	/* a self-loop two steps in: the walk never returns */
-	assert_false(chain_is_single_cycle(&c));
+	assert_false(chain_is_single_cycle(&c, NULL, NULL));
+	buffer_fini(&b);
+}
+
+/* Counts ticks; asks to stop once the count reaches stop_at (0: never). */
+struct ticker {
+	unsigned int calls, stop_at;
+};
+
+static bool tick(void *ctx)
+{
+	struct ticker *t = ctx;
+
+	return ++t->calls == t->stop_at;
+}
+
+/* Long builds and checks tick every CHAIN_TICK_ELEMENTS, and a tick can stop them. */
+static void test_tick_and_stop(void **state)
+{
+	struct ticker t = { 0, 0 };
+	struct buffer b;
+	struct chain c;
+
+	(void)state;
+	buffer_init(&b, 64, CHAIN_LINE, false);	/* 4096 elements, 64 pages */
+	assert_int_equal(chain_build(&c, CHAIN_LINE, 64, PAGE, LINE, page_at, &b, 1, b.scratch,
+				     tick, &t), 0);
+	assert_true(t.calls >= 1);
+	t.calls = 0;
+	assert_true(chain_is_single_cycle(&c, tick, &t));
+	assert_int_equal(t.calls, 1);	/* 4096 steps: one tick */
+
+	t = (struct ticker){ 0, 1 };
+	assert_false(chain_is_single_cycle(&c, tick, &t));
+	t = (struct ticker){ 0, 1 };
+	assert_int_equal(chain_build(&c, CHAIN_LINE, 64, PAGE, LINE, page_at, &b, 1, b.scratch,
+				     tick, &t), -2);
 	buffer_fini(&b);
 }
 
@@ -225,7 +261,7 @@ static void test_chase_follows_links(void **state)
 
 	(void)state;
 	buffer_init(&b, 33, CHAIN_PAGE, false);
-	assert_int_equal(chain_build(&c, CHAIN_PAGE, 33, PAGE, LINE, page_at, &b, 9, b.scratch), 0);
+	assert_int_equal(chain_build(&c, CHAIN_PAGE, 33, PAGE, LINE, page_at, &b, 9, b.scratch, NULL, NULL), 0);
 	assert_ptr_equal(chain_chase(c.start, c.elements), c.start);
 	assert_ptr_equal(chain_chase(c.start, 5 * c.elements), c.start);
 	assert_ptr_not_equal(chain_chase(c.start, 1), c.start);
@@ -243,6 +279,7 @@ int main(void)
 		cmocka_unit_test(test_invalid_shapes),
 		cmocka_unit_test(test_self_check_detects_break),
 		cmocka_unit_test(test_chase_follows_links),
+		cmocka_unit_test(test_tick_and_stop),
 	};
 
 	return cmocka_run_group_tests_name("chain", tests, NULL, NULL);

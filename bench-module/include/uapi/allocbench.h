@@ -177,6 +177,12 @@ struct allocbench_allocator_info {
 #define ALLOCBENCH_MAX_BATCH	4096U		/* operations per sample */
 #define ALLOCBENCH_MAX_BURST	65536U		/* objects held at once by a burst */
 #define ALLOCBENCH_MAX_WARMUP	(1U << 20)
+/*
+ * bytes x batch, when batch > 1: a batch is one timed region with no
+ * scheduling point in it (preemption off for the atomic profile), so it is
+ * kept to what takes milliseconds, not seconds.
+ */
+#define ALLOCBENCH_MAX_BATCH_BYTES	(16U << 20)
 
 struct allocbench_run {
 	__u32 size;		/* in: sizeof(struct allocbench_run) */
@@ -211,7 +217,8 @@ struct allocbench_run {
  *              fields not zero; bytes == 0; samples_cap smaller than count
  *              (2 * count for OP_BURST)
  *  -E2BIG      size above the module's layout with nonzero tail bytes;
- *              bytes above total RAM
+ *              bytes above total RAM; batch > 1 with bytes x batch above
+ *              ALLOCBENCH_MAX_BATCH_BYTES
  *  -EFAULT     samples buffer not writable
  *  -EOPNOTSUPP allocator not available on this kernel, or gfp not allowed
  *              for it (atomic vmalloc)
