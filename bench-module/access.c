@@ -18,6 +18,7 @@
  * request and a RUN request may overlap if two runners are started at once.
  */
 #include <linux/kernel.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/mutex.h>
 #include <linux/perf_event.h>
@@ -198,7 +199,8 @@ static void ab_access_perf_close(struct ab_access *x)
 		return;
 	}
 	if (running < enabled)
-		count = div64_u64(count * enabled, running);
+		/* Scaled for multiplexing, in 128 bits: count * enabled can overflow. */
+		count = mul_u64_u64_div_u64(count, enabled, running);
 	x->r.dtlb_load_misses = count;
 	x->r.out_flags |= ALLOCBENCH_ACCESS_OUT_DTLB;
 }

@@ -216,7 +216,8 @@ struct allocbench_run {
  *              above its limit; burst not matching op; reserved or output
  *              fields not zero; bytes == 0; samples_cap smaller than count
  *              (2 * count for OP_BURST)
- *  -E2BIG      size above the module's layout with nonzero tail bytes;
+ *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
+ *              nonzero tail bytes;
  *              bytes above total RAM; batch > 1 with bytes x batch above
  *              ALLOCBENCH_MAX_BATCH_BYTES
  *  -EFAULT     samples buffer not writable
@@ -305,7 +306,8 @@ struct allocbench_access {
  *              min_steps above ALLOCBENCH_MAX_STEPS; reserved or output
  *              fields not zero; bytes 0 or not a multiple of PAGE_SIZE;
  *              samples_cap smaller than passes
- *  -E2BIG      size above the module's layout with nonzero tail bytes;
+ *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
+ *              nonzero tail bytes;
  *              bytes above total RAM
  *  -EFAULT     samples buffer not writable
  *  -EOPNOTSUPP allocator not available on this kernel
@@ -381,7 +383,8 @@ struct allocbench_frag {
  *  -EINVAL     size below the first layout; unknown cmd; percent or
  *              keep_order out of range (not zero for RELEASE); output or
  *              reserved fields not zero
- *  -E2BIG      size above the module's layout with nonzero tail bytes
+ *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
+ *              nonzero tail bytes
  *  -EBUSY      HOLD while a hold exists (this file's or another's)
  *  -EINTR      a signal arrived during HOLD; nothing is left held
  * RELEASE without a hold, or on a file that does not own the hold,
@@ -429,7 +432,8 @@ struct allocbench_footprint {
  *  -EFAULT     the struct itself cannot be read
  *  -EINVAL     size below the first layout; unknown allocator or gfp;
  *              bytes 0; output, __pad0 or reserved fields not zero
- *  -E2BIG      size above the module's layout with nonzero tail bytes;
+ *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
+ *              nonzero tail bytes;
  *              bytes above total RAM
  *  -EOPNOTSUPP allocator not available on this kernel, or gfp atomic for
  *              an allocator that may sleep
