@@ -223,8 +223,7 @@ static int map_plan(const struct config *cfg, const struct section *sec, struct 
 struct acc_slot {
 	uint32_t allocator, pattern, view;
 	uint64_t bytes;
-	double *v;			/* ns per step of each pass (seq: ns per 8-byte load) */
-	size_t n, cap;
+	struct samples passes;		/* ns per step of each pass (seq: ns per 8-byte load) */
 	uint64_t steps_per_pass;
 	uint64_t mapped[4];		/* 4k, 2m, 1g, other */
 	int levels_ok, levels_status;
@@ -296,21 +295,6 @@ static int acc_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 static int map_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 {
 	return run_begin(ctx, idx, p, &exp_mapping);
-}
-
-static int push(struct acc_slot *s, double v)
-{
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 16;
-		double *nv = realloc(s->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		s->v = nv;
-		s->cap = nc;
-	}
-	s->v[s->n++] = v;
-	return 0;
 }
 
 static int over_cap(const struct run_config *rc, uint64_t bytes)
@@ -417,7 +401,7 @@ static int run_point(struct run_ctx *ctx, int idx, const struct point *pt, const
 	for (uint32_t i = 0; i < r.samples_written && i < r.samples_cap; i++) {
 		double ns = access_ns_per_step(in, buf[i], r.chunks_per_pass, r.steps_per_pass);
 
-		if (push(sl, ns))
+		if (samples_push(&sl->passes, ns))
 			return -1;
 		if (ctx->samples) {
 			if (gzprintf(ctx->samples, "%s,%s_%s,%s,%" PRIu64 ",pass,%" PRIu64 ",%u,%u,%" PRIu64 "\n",
@@ -443,7 +427,7 @@ static int map_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 
 static const char *slot_status(const struct acc_slot *s)
 {
-	if (s->n)
+	if (s->passes.n)
 		return "ok";
 	if (s->unsupported)
 		return "unsupported";
@@ -460,13 +444,13 @@ struct figures {
 static void slot_stats(struct acc_slot *s, struct figures *f)
 {
 	memset(f, 0, sizeof(*f));
-	if (s->n) {
-		double *t = malloc(s->n * sizeof(*t));
+	if (s->passes.n) {
+		double *t = malloc(s->passes.n * sizeof(*t));
 
 		if (!t)
 			return;
-		memcpy(t, s->v, s->n * sizeof(*t));
-		f->have = stats_compute(t, s->n, &f->st) == 0;
+		memcpy(t, s->passes.v, s->passes.n * sizeof(*t));
+		f->have = stats_compute(t, s->passes.n, &f->st) == 0;
 		free(t);
 	}
 }
@@ -533,7 +517,7 @@ static int acc_write_row(struct csv_writer *w, const struct allocbench_info *in,
 	rc |= csv_str(w, access_layout_name(s->pattern));
 	rc |= csv_u64(w, s->bytes);
 	rc |= csv_str(w, slot_status(s));
-	rc |= csv_u64(w, s->n);
+	rc |= csv_u64(w, s->passes.n);
 	if (f.have)
 		rc |= csv_u64(w, s->steps_per_pass);
 	else
@@ -602,7 +586,7 @@ static int map_write_row(struct csv_writer *w, const struct allocbench_info *in,
 	rc |= csv_str(w, access_layout_name(s->pattern));
 	rc |= csv_u64(w, s->bytes);
 	rc |= csv_str(w, slot_status(s));
-	rc |= csv_u64(w, s->n);
+	rc |= csv_u64(w, s->passes.n);
 	if (f.have)
 		rc |= csv_u64(w, s->steps_per_pass);
 	else
@@ -618,7 +602,7 @@ static int map_write_row(struct csv_writer *w, const struct allocbench_info *in,
 static void free_state(struct acc_state *st)
 {
 	for (size_t i = 0; i < st->n; i++)
-		free(st->slots[i].v);
+		samples_free(&st->slots[i].passes);
 	free(st->slots);
 	free(st);
 }

@@ -175,16 +175,11 @@ static int lat_plan(const struct config *cfg, const struct section *sec, struct 
 
 /* ---- run ---- */
 
-struct series {
-	double *v;
-	size_t n, cap;
-};
-
 struct slot {
 	uint32_t allocator, op, gfp;
 	uint64_t bytes;
-	struct series perop[2];		/* [0]: the op (burst: allocations), [1]: burst frees */
-	struct series batch;
+	struct samples perop[2];		/* [0]: the op (burst: allocations), [1]: burst frees */
+	struct samples batch;
 	uint64_t failures, fallbacks;
 	unsigned batch_ops;		/* 0: no batch series ran */
 	unsigned unsupported, skipped, measured, migrated;
@@ -195,21 +190,6 @@ struct lat_state {
 	size_t n;
 	int fatal;
 };
-
-static int series_push(struct series *s, double v)
-{
-	if (s->n == s->cap) {
-		size_t nc = s->cap ? s->cap * 2 : 1024;
-		double *nv = realloc(s->v, nc * sizeof(*nv));
-
-		if (!nv)
-			return -1;
-		s->v = nv;
-		s->cap = nc;
-	}
-	s->v[s->n++] = v;
-	return 0;
-}
 
 static int slot_cmp(const void *a, const void *b)
 {
@@ -332,10 +312,10 @@ static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *
 		if (r.samples_written > r.samples_cap)
 			r.samples_written = r.samples_cap;
 		if (!burst) {
-			struct series *s = batch == 1 ? &sl->perop[0] : &sl->batch;
+			struct samples *s = batch == 1 ? &sl->perop[0] : &sl->batch;
 
 			for (uint32_t i = 0; i < r.samples_written; i++) {
-				if (series_push(s, sample_ns(in, buf[i], batch, pair ? 2 : 1,
+				if (samples_push(s, sample_ns(in, buf[i], batch, pair ? 2 : 1,
 							       pair && ls->touch ? 2 : 1)) ||
 				    write_raw(ctx, pt, op_name(pt->op), batch > 1, batch, seq[0]++, buf[i])) {
 					rc = -ENOMEM;
@@ -356,7 +336,7 @@ static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *
 				uint32_t n = h ? nf : na;
 
 				for (uint32_t i = 0; i < n; i++) {
-					if (series_push(&sl->perop[h], sample_ns(in, b[i], 1, 1, 1)) ||
+					if (samples_push(&sl->perop[h], sample_ns(in, b[i], 1, 1, 1)) ||
 					    write_raw(ctx, pt, h ? "burst_free" : "burst_alloc", 0, 1,
 						      seq[h]++, b[i])) {
 						rc = -ENOMEM;
@@ -567,7 +547,7 @@ static const char *const lat_columns[] = {
 #define LAT_NCOLS (sizeof(lat_columns) / sizeof(lat_columns[0]))
 
 static int write_row(struct csv_writer *w, const struct allocbench_info *in, struct slot *sl,
-		     const char *op, struct series *s, int with_batch)
+		     const char *op, struct samples *s, int with_batch)
 {
 	struct stats st;
 	const char *status;
@@ -645,9 +625,9 @@ static int write_row(struct csv_writer *w, const struct allocbench_info *in, str
 static void free_state(struct lat_state *st)
 {
 	for (size_t i = 0; i < st->n; i++) {
-		free(st->slots[i].perop[0].v);
-		free(st->slots[i].perop[1].v);
-		free(st->slots[i].batch.v);
+		samples_free(&st->slots[i].perop[0]);
+		samples_free(&st->slots[i].perop[1]);
+		samples_free(&st->slots[i].batch);
 	}
 	free(st->slots);
 	free(st);

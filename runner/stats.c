@@ -124,3 +124,25 @@ int stats_compute(double *v, size_t n, struct stats *st)
 	}
 	return 0;
 }
+
+int samples_push(struct samples *s, double x)
+{
+	if (s->n == s->cap) {
+		size_t nc = s->cap ? s->cap * 2 : 64;
+		double *nv = realloc(s->v, nc * sizeof(*nv));
+
+		if (!nv)
+			return -1;
+		s->v = nv;
+		s->cap = nc;
+	}
+	s->v[s->n++] = x;
+	return 0;
+}
+
+void samples_free(struct samples *s)
+{
+	free(s->v);
+	s->v = NULL;
+	s->n = s->cap = 0;
+}

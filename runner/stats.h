@@ -12,6 +12,17 @@ struct stats {
 	double median_ci_lo, median_ci_hi;	/* 95 %, distribution-free */
 };
 
+/* A growable array of samples, in the order they were taken. */
+struct samples {
+	double *v;
+	size_t n, cap;
+};
+
+/* Appends x; 0, or -1 when out of memory (s unchanged). */
+int samples_push(struct samples *s, double x);
+/* Frees the array; s is empty afterwards. */
+void samples_free(struct samples *s);
+
 /*
  * Sorts v[0..n) in place and fills *st. Percentiles use linear interpolation
  * between closest ranks (type 7, as R and numpy default). The median's CI is
