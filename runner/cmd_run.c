@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,28 +53,6 @@ static void default_dir(char *buf, size_t len)
 		memset(&u, 0, sizeof(u));
 	snprintf(buf, len, "results/%s-%s-%s", ts, u.nodename[0] ? u.nodename : "host",
 		 u.release[0] ? u.release : "kernel");
-}
-
-static int pin_cpu(unsigned cpu)
-{
-	cpu_set_t set;
-	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
-
-	if (cpu >= CPU_SETSIZE) {
-		ab_err("cpu %u does not exist (this machine has %ld CPUs): set [run] cpu", cpu, ncpu);
-		return -1;
-	}
-	CPU_ZERO(&set);
-	CPU_SET(cpu, &set);
-	if (sched_setaffinity(0, sizeof(set), &set)) {
-		if (errno == EINVAL)
-			ab_err("cpu %u does not exist or is offline (CPUs online: %ld): set [run] cpu",
-			       cpu, sysconf(_SC_NPROCESSORS_ONLN));
-		else
-			ab_err("cannot pin to cpu %u: %s", cpu, strerror(errno));
-		return -1;
-	}
-	return 0;
 }
 
 static gzFile open_samples(const char *dir, char *tmp, size_t len)
@@ -178,7 +155,7 @@ int cmd_run(int argc, char **argv)
 	rc = device_open(&dev);
 	if (rc)
 		goto out_plan;
-	if (pin_cpu(cfg.run.cpu)) {
+	if (pin_to_cpu(cfg.run.cpu, "[run] cpu")) {
 		rc = EXIT_USAGE;
 		goto out_dev;
 	}

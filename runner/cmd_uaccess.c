@@ -412,16 +412,9 @@ int cmd_uaccess(int argc, char **argv)
 		uaccess_settings_free(&o.set);
 		return EXIT_USAGE;
 	}
-	if (o.cpu >= 0) {
-		cpu_set_t set;
-
-		CPU_ZERO(&set);
-		CPU_SET(o.cpu, &set);
-		if (sched_setaffinity(0, sizeof(set), &set)) {
-			fprintf(stderr, "allocbench uaccess: --cpu %d: %s\n", o.cpu, strerror(errno));
-			uaccess_settings_free(&o.set);
-			return EXIT_USAGE;
-		}
+	if (o.cpu >= 0 && pin_to_cpu((unsigned)o.cpu, "--cpu")) {
+		uaccess_settings_free(&o.set);
+		return EXIT_USAGE;
 	}
 	if (o.out_dir && mkdir_p(o.out_dir, 0755)) {
 		fprintf(stderr, "allocbench uaccess: cannot create %s: %s\n", o.out_dir, strerror(errno));

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <sched.h>
 #include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -196,6 +197,28 @@ int copy_file_atomic(const char *src, const char *dst)
 		e = errno;
 		unlink(tmp);
 		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+int pin_to_cpu(unsigned cpu, const char *setting)
+{
+	cpu_set_t set;
+
+	if (cpu >= CPU_SETSIZE) {
+		ab_err("cpu %u does not exist (this machine has %ld CPUs): set %s", cpu,
+		       sysconf(_SC_NPROCESSORS_CONF), setting);
+		return -1;
+	}
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	if (sched_setaffinity(0, sizeof(set), &set)) {
+		if (errno == EINVAL)
+			ab_err("cpu %u does not exist or is offline (CPUs online: %ld): set %s",
+			       cpu, sysconf(_SC_NPROCESSORS_ONLN), setting);
+		else
+			ab_err("cannot pin to cpu %u: %s", cpu, strerror(errno));
 		return -1;
 	}
 	return 0;

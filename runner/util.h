@@ -38,6 +38,12 @@ int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* yes/no/true/false/on/off/1/0 -> 1/0; -1 otherwise. */
 int parse_bool(const char *s);
 
+/*
+ * Pins the calling thread to one CPU; setting names what the user should
+ * change ("[run] cpu", "--cpu") in the message printed on failure. 0 or -1.
+ */
+int pin_to_cpu(unsigned cpu, const char *setting);
+
 /* Creates a directory and its parents (mkdir -p). 0 or -1 with errno. */
 int mkdir_p(const char *path, unsigned mode);
 /* Copies src to dst via dst.tmp + rename. 0 or -1 with errno. */
