@@ -33,8 +33,10 @@
 #include "allocbench.h"
 #include "allocators.h"
 #include "chain.h"
+#include "budget.h"
 #include "compat.h"
 #include "internal.h"
+#include "request.h"
 #include "timing.h"
 
 static DEFINE_MUTEX(ab_access_mutex);
@@ -455,12 +457,11 @@ static int ab_access_validate(const void *req)
 	return 0;
 }
 
-long ab_ioctl_access(void __user *uarg)
+long ab_ioctl_access(struct file *file, void __user *uarg)
 {
 	struct ab_access *x;
 	u64 __user *usamples;
-	u64 limit, t0;
-	long avail;
+	u64 reserved = 0, t0;
 	u32 usize;
 	int ret;
 
@@ -475,9 +476,10 @@ long ab_ioctl_access(void __user *uarg)
 		goto out;
 
 	usamples = u64_to_user_ptr(x->r.samples);
-	ret = -EFAULT;
-	if (!access_ok(usamples, (size_t)x->r.passes * sizeof(u64)) ||
-	    clear_user(usamples, (size_t)x->r.passes * sizeof(u64)))
+	ret = ab_answer_writable(uarg, &x->r, usize, sizeof(x->r));
+	if (!ret)
+		ret = ab_samples_writable(usamples, x->r.passes);
+	if (ret)
 		goto out;
 
 	x->a = &ab_allocators[x->r.allocator];
@@ -487,11 +489,11 @@ long ab_ioctl_access(void __user *uarg)
 	ret = -ERANGE;
 	if (x->r.bytes > x->a->documented_max())
 		goto out;
-	avail = max(si_mem_available(), 0L);
-	limit = (u64)avail * PAGE_SIZE / 2;
-	ret = -ENOMEM;
-	if (x->r.bytes > limit)
+	ret = ab_budget_reserve(x->r.bytes);
+	if (ret)
 		goto out;
+	reserved = x->r.bytes;
+	ret = -ENOMEM;
 	x->buf = kvcalloc(x->r.passes, sizeof(u64), GFP_KERNEL);
 	if (!x->buf)
 		goto out;
@@ -537,5 +539,6 @@ out:
 	if (x->buf)
 		kvfree(x->buf);
 	kfree(x);
+	ab_budget_release(reserved);
 	return ret;
 }

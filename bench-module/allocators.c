@@ -10,9 +10,11 @@
 #include <linux/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/sort.h>
 #include <linux/vmalloc.h>
 #include "allocators.h"
 #include "compat.h"
+#include "internal.h"
 
 unsigned int ab_max_order(void)
 {
@@ -62,6 +64,79 @@ static void ab_kfree(void *obj, struct ab_req *req)
 /* kmem_cache: a private, unmergeable cache per request */
 
 static atomic_t ab_cache_seq = ATOMIC_INIT(0);
+
+/*
+ * Bytes SLUB adds to every object of our caches: red zones, tracking and a
+ * moved free pointer when slub_debug is on (slub_debug=FZPU adds a few
+ * hundred), 0 otherwise. The same for every object size that is a multiple
+ * of the word size. An object plus this must fit in a slab of the largest
+ * order, else kmem_cache_create() fails with a dump_stack().
+ */
+static unsigned int ab_slab_overhead;
+
+#define AB_PROBE_SIZE	256
+#define AB_PROBE_OBJS	256	/* fills whole slabs: every slot has a neighbour */
+
+static int ab_addr_cmp(const void *a, const void *b)
+{
+	unsigned long x = *(const unsigned long *)a, y = *(const unsigned long *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/*
+ * Objects sit in their slab at a fixed stride, the slot size. A fresh cache
+ * fills whole slabs, so the smallest gap between two objects' addresses is
+ * one slot, whatever order the (maybe randomised) freelist hands them out.
+ */
+static unsigned long ab_slot_size(struct kmem_cache *cache, unsigned long *addrs)
+{
+	unsigned long slot = ULONG_MAX;
+	int i, n;
+
+	for (n = 0; n < AB_PROBE_OBJS; n++) {
+		void *obj = kmem_cache_alloc(cache, GFP_KERNEL | __GFP_NOWARN);
+
+		if (!obj)
+			break;
+		addrs[n] = (unsigned long)obj;
+	}
+	sort(addrs, n, sizeof(*addrs), ab_addr_cmp, NULL);
+	for (i = 1; i < n; i++)
+		slot = min(slot, addrs[i] - addrs[i - 1]);
+	for (i = 0; i < n; i++)
+		kmem_cache_free(cache, (void *)addrs[i]);
+	return slot;
+}
+
+/**
+ * ab_slab_debug_measure() - measure what slub_debug adds to each object
+ *
+ * Called once at load; the kmem_cache limit (ab_kmem_cache_max()) follows.
+ */
+void ab_slab_debug_measure(void)
+{
+	struct kmem_cache *cache;
+	unsigned long *addrs, slot;
+
+	addrs = kmalloc_array(AB_PROBE_OBJS, sizeof(*addrs), GFP_KERNEL);
+	cache = ab_kmem_cache_create("allocbench-probe", AB_PROBE_SIZE);
+	if (addrs && cache) {
+		slot = ab_slot_size(cache, addrs);
+		if (slot != ULONG_MAX && slot > AB_PROBE_SIZE)
+			ab_slab_overhead = slot - AB_PROBE_SIZE;
+	}
+	kmem_cache_destroy(cache);
+	kfree(addrs);
+}
+
+/* The largest object a cache of ours takes: KMALLOC_MAX_SIZE, less debug metadata. */
+static u64 ab_kmem_cache_max(void)
+{
+	u64 slab_max = (PAGE_SIZE << AB_MAX_ORDER) - ab_slab_overhead;
+
+	return min_t(u64, KMALLOC_MAX_SIZE, round_down(slab_max, sizeof(void *)));
+}
 
 static int ab_cache_setup(struct ab_req *req)
 {
@@ -253,8 +328,8 @@ const struct ab_allocator ab_allocators[ALLOCBENCH_NR_ALLOCATORS] = {
 		.name = "kmem_cache",
 		.alloc = ab_cache_alloc, .free = ab_cache_free,
 		/* Above it kmem_cache_create() fails loudly (dump_stack). */
-		.documented_max = ab_kmalloc_max,
-		.call_max = ab_kmalloc_max,
+		.documented_max = ab_kmem_cache_max,
+		.call_max = ab_kmem_cache_max,
 		.setup = ab_cache_setup, .teardown = ab_cache_teardown,
 		.flags = AB_CONTIG | AB_ATOMIC,
 		.mapping = ALLOCBENCH_MAP_DIRECT,

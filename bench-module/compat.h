@@ -8,6 +8,7 @@
 #define _ALLOCBENCH_COMPAT_H
 
 #include <linux/version.h>
+#include <linux/gfp.h>
 #include <linux/mmzone.h>
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
@@ -74,7 +75,25 @@ static inline struct kmem_cache *ab_kmem_cache_create(const char *name,
 }
 #endif
 
-/* ---- access latency (issue 4) ---- */
+/*
+ * alloc_contig_range() (exported, CONFIG_CONTIG_ALLOC) drains every CPU's
+ * free lists of its range's zone right after it isolates the range: the one
+ * exported door to drain_all_pages(), which memory hot-remove and CMA use.
+ * Upstream (6.16) replaced its migratetype argument by acr_flags_t.
+ */
+#ifdef CONFIG_CONTIG_ALLOC
+#define AB_HAVE_CONTIG_DRAIN	1
+#ifdef ACR_FLAGS_NONE
+#define ab_alloc_contig_range(start, end, gfp) \
+	alloc_contig_range(start, end, ACR_FLAGS_NONE, gfp)
+#else
+#define ab_alloc_contig_range(start, end, gfp) \
+	alloc_contig_range(start, end, MIGRATE_MOVABLE, gfp)
+#endif
+#else
+#define AB_HAVE_CONTIG_DRAIN	0
+#endif
+
 
 /*
  * lookup_address() walks init_mm and says which level maps an address

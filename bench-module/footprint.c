@@ -16,8 +16,9 @@
 #include <linux/vmalloc.h>
 #include "allocbench.h"
 #include "allocators.h"
-#include "frag.h"
+#include "budget.h"
 #include "internal.h"
+#include "request.h"
 
 /* What kmalloc() really hands out for a request of n bytes. */
 static u64 ab_kmalloc_footprint(size_t n)
@@ -136,7 +137,7 @@ static int ab_fp_validate(const void *req)
 	return 0;
 }
 
-long ab_ioctl_footprint(void __user *uarg)
+long ab_ioctl_footprint(struct file *file, void __user *uarg)
 {
 	struct allocbench_footprint r;
 	const struct ab_allocator *a;
@@ -159,8 +160,12 @@ long ab_ioctl_footprint(void __user *uarg)
 	if (r.bytes > a->documented_max() ||
 	    (a->call_max && r.bytes > a->call_max()))
 		return -ERANGE;
-	if (r.bytes > (u64)max(si_mem_available(), 0L) * PAGE_SIZE / 2)
-		return -ENOMEM;
+	ret = ab_answer_writable(uarg, &r, usize, sizeof(r));
+	if (ret)
+		return ret;
+	ret = ab_budget_reserve(r.bytes);
+	if (ret)
+		return ret;
 
 	req.bytes = r.bytes;
 	req.gfp = ab_gfp_profiles[r.gfp] | __GFP_NOWARN;
@@ -179,6 +184,7 @@ long ab_ioctl_footprint(void __user *uarg)
 	if (a->teardown)
 		a->teardown(&req);
 out:
+	ab_budget_release(r.bytes);
 	if (copy_to_user(uarg, &r, min_t(size_t, usize, sizeof(r))))
 		return -EFAULT;
 	return 0;

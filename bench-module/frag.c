@@ -18,16 +18,16 @@
  * help because the pinned pages are unmovable.
  *
  * RELEASE frees the pins, which land on the per-CPU free lists of the CPU
- * that frees them. Until those lists are drained the pins cannot merge with
- * their buddies, and 6.1 never drains them on its own (6.12 decays them
- * from vmstat work); only an allocation that enters direct reclaim or
- * kcompactd does, and modules cannot call drain_all_pages(). So HOLD also
- * sets aside a few blocks of the largest order, and RELEASE frees them page
- * by page right after the pins, on the same CPU: each time the list goes
- * over pcp->high the oldest pages, the pins, are flushed to the buddy lists
- * and merge, and what stays behind on the list are pages of those few
- * blocks. The machine is then back in its starting shape minus at most
- * AB_FRAG_FLUSH_BLOCKS blocks of the largest order, without a compaction.
+ * that frees them, as do the pages the first pass freed. Until those lists
+ * are drained the pins cannot merge with their buddies: 6.1 never drains
+ * them on its own and 6.12 takes tens of seconds. Modules cannot call
+ * drain_all_pages(), but alloc_contig_range() calls it for the zone of the
+ * range it isolates. So HOLD also sets aside one block of the largest order
+ * in each zone it can reach, and RELEASE, after freeing the pins, frees
+ * that block and takes it back through alloc_contig_range(): every CPU's
+ * lists of the zone are drained and the pins merge. The block itself then
+ * goes back page by page, onto this CPU's list: the machine is back in its
+ * starting shape minus at most one block of the largest order per zone.
  *
  * Every allocation here is made without direct reclaim, kswapd, retries or
  * emergency reserves (so never the OOM killer), and free memory is never
@@ -50,23 +50,17 @@
 #include <linux/vmstat.h>
 #include "allocbench.h"
 #include "allocators.h"
+#include "budget.h"
+#include "compat.h"
 #include "frag.h"
 #include "internal.h"
+#include "request.h"
 
 /* One hold in the whole system: two would only fight over the floor. */
 static atomic_t ab_frag_busy = ATOMIC_INIT(0);
 
 /* How often (in pages) the loops reschedule and look at signals and the floor. */
 #define AB_FRAG_STRIDE	512
-
-/*
- * Largest-order blocks freed page by page after the pins. Each push past
- * pcp->high flushes a batch from one list, round-robin over the lists, so
- * twice the list's high mark is freed to be sure the pins' list empties:
- * 4 MiB blocks, 4 of them, cover the high marks of the VM and of small
- * machines; bigger ones decay or drain their lists on their own sooner.
- */
-#define AB_FRAG_FLUSH_BLOCKS	4
 
 /* No reclaim of any kind, no retries, no reserves: fail fast, never OOM. */
 #define AB_FRAG_GFP	((GFP_KERNEL | __GFP_NOWARN | __GFP_NORETRY | \
@@ -96,19 +90,31 @@ int ab_file_open(struct inode *inode, struct file *file)
 	return 0;
 }
 
-/* Free the pins, then the flush blocks page by page, all on one CPU. */
+/*
+ * Free @block, then take it back through alloc_contig_range(), whose
+ * isolation of the range drains every CPU's free lists of the block's zone
+ * (see the top of this file). If another allocation took part of the
+ * block in between, isolation fails and the lists stay as they are.
+ */
+static void ab_frag_drain_zone(struct page *block, unsigned int order)
+{
+	unsigned long pfn = page_to_pfn(block), nr = 1UL << order;
+
+	__free_pages(block, order);
+#if AB_HAVE_CONTIG_DRAIN
+	if (!ab_alloc_contig_range(pfn, pfn + nr, GFP_KERNEL | __GFP_NOWARN))
+		free_contig_range(pfn, nr);
+#endif
+}
+
+/* Free the pins, then drain the free lists of every zone they were in. */
 static unsigned long ab_frag_free_pinned(struct ab_file *f)
 {
 	unsigned int order = ab_max_order();
 	struct page *page, *next;
-	unsigned long i, n = 0;
+	unsigned long n = 0;
 
-	/*
-	 * Migration stays off so that the pins and the pages pushing them out
-	 * go through the same CPU's list; preemption stays on, and the loop
-	 * reschedules, because a large hold is hundreds of thousands of pages.
-	 */
-	migrate_disable();
+	/* A large hold is hundreds of thousands of pages: reschedule. */
 	list_for_each_entry_safe(page, next, &f->held, lru) {
 		list_del(&page->lru);
 		__free_page(page);
@@ -117,12 +123,37 @@ static unsigned long ab_frag_free_pinned(struct ab_file *f)
 	}
 	list_for_each_entry_safe(page, next, &f->flush, lru) {
 		list_del(&page->lru);
-		split_page(page, order);
-		for (i = 0; i < (1UL << order); i++)
-			__free_page(page + i);
+		ab_frag_drain_zone(page, order);
 	}
-	migrate_enable();
 	return n;
+}
+
+/*
+ * Movable blocks: alloc_contig_range() isolates them as movable and leaves
+ * them so. Without a DMA32 zone __GFP_DMA32 lands in the same zone as the
+ * first, and the block is given back.
+ */
+static const gfp_t ab_frag_flush_zones[] = { __GFP_MOVABLE, __GFP_DMA32 | __GFP_MOVABLE };
+
+static void ab_frag_take_flush_blocks(struct ab_file *f)
+{
+	unsigned int order = ab_max_order();
+	struct page *page, *kept;
+	int i;
+
+	for (i = 0; i < ARRAY_SIZE(ab_frag_flush_zones); i++) {
+		bool dup = false;
+
+		page = alloc_pages(AB_FRAG_GFP | ab_frag_flush_zones[i], order);
+		if (!page)
+			continue;
+		list_for_each_entry(kept, &f->flush, lru)
+			dup |= page_zone(kept) == page_zone(page);
+		if (dup)
+			__free_pages(page, order);
+		else
+			list_add(&page->lru, &f->flush);
+	}
 }
 
 static unsigned long ab_frag_release_held(struct ab_file *f)
@@ -262,26 +293,25 @@ static long ab_frag_hold(struct ab_file *f, struct allocbench_frag *r)
 {
 	unsigned long free_now = ab_free_pages_now();
 	unsigned long floor = ab_frag_floor();
-	unsigned long target;
-	int i, ret;
+	int ret;
 
 	if (f->holding || atomic_cmpxchg(&ab_frag_busy, 0, 1))
 		return -EBUSY;
 	f->holding = true;
 	r->floor_pages = floor;
-	target = free_now > floor ? (free_now - floor) : 0;
-	target = min(target, free_now / 100 * r->percent);
+	/*
+	 * What other requests in flight reserved stays free too; the hold's
+	 * own reservation ends with the request, when its pages are gone
+	 * from MemAvailable.
+	 */
+	f->reserved_pages = ab_budget_reserve_pages(free_now / 100 * r->percent, floor);
 
-	for (i = 0; i < AB_FRAG_FLUSH_BLOCKS; i++) {
-		struct page *page = alloc_pages(AB_FRAG_GFP, ab_max_order());
-
-		if (!page)
-			break;
-		list_add(&page->lru, &f->flush);
-	}
-	ret = ab_frag_take(f, r, target, floor);
+	ab_frag_take_flush_blocks(f);
+	ret = ab_frag_take(f, r, f->reserved_pages, floor);
 	if (!ret)
 		ret = ab_frag_sweep(f, r, (free_now >> r->keep_order) + 1, floor);
+	ab_budget_release((u64)f->reserved_pages << PAGE_SHIFT);
+	f->reserved_pages = 0;
 	if (ret) {
 		ab_frag_release_held(f);
 		return ret;
@@ -324,6 +354,8 @@ long ab_ioctl_frag(struct file *file, void __user *uarg)
 	long ret;
 
 	ret = ab_copy_request(&r, sizeof(r), uarg, ab_frag_validate, &usize);
+	if (!ret)
+		ret = ab_answer_writable(uarg, &r, usize, sizeof(r));
 	if (ret)
 		return ret;
 	if (!f)
@@ -339,10 +371,12 @@ long ab_ioctl_frag(struct file *file, void __user *uarg)
 		r.held_pages = ab_frag_release_held(f);
 	r.free_after_pages = ab_free_pages_now();
 	r.elapsed_ns = ktime_get_ns() - t0;
+	/* The page may have been made read-only since: a HOLD is then undone. */
+	if (!ret && copy_to_user(uarg, &r, min_t(size_t, usize, sizeof(r)))) {
+		if (r.cmd == ALLOCBENCH_FRAG_HOLD)
+			ab_frag_release_held(f);
+		ret = -EFAULT;
+	}
 	mutex_unlock(&f->lock);
-	if (ret)
-		return ret;
-	if (copy_to_user(uarg, &r, min_t(size_t, usize, sizeof(r))))
-		return -EFAULT;
-	return 0;
+	return ret;
 }

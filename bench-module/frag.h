@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Per-open-file state and the requests of the limits and fragmentation
- * experiments (ALLOCBENCH_IOC_FRAG, ALLOCBENCH_IOC_FOOTPRINT).
+ * Per-open-file state: what a fragmentation hold (ALLOCBENCH_IOC_FRAG)
+ * keeps until its file is closed.
  */
 #ifndef _ALLOCBENCH_FRAG_H
 #define _ALLOCBENCH_FRAG_H
@@ -18,9 +18,11 @@ struct inode;
  * @lock: serialises the requests of this file that change its state
  * @held: pages of a fragmentation hold, linked through page->lru
  * @nr_held: entries in @held
- * @flush: blocks of the largest order taken at HOLD and split into order-0
- *	pages at release to push the released pins off the per-CPU free
- *	lists (see ab_frag_release_held()), linked through page->lru
+ * @flush: blocks of the largest order taken at HOLD, at most one per zone,
+ *	used at release to drain every CPU's free lists of that zone (see
+ *	ab_frag_drain_zone()), linked through page->lru
+ * @reserved_pages: pages of the module's budget this hold reserved while
+ *	it was being taken
  * @holding: this file owns the system's one hold
  *
  * Everything here is freed by ab_file_release(), so closing the file (and
@@ -31,12 +33,11 @@ struct ab_file {
 	struct list_head held;
 	unsigned long nr_held;
 	struct list_head flush;
+	unsigned long reserved_pages;
 	bool holding;
 };
 
 int ab_file_open(struct inode *inode, struct file *file);
 int ab_file_release(struct inode *inode, struct file *file);
-long ab_ioctl_frag(struct file *file, void __user *uarg);
-long ab_ioctl_footprint(void __user *uarg);
 
 #endif /* _ALLOCBENCH_FRAG_H */

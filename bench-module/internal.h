@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Declarations shared by the module's files.
+ * The ioctl handlers main.c's table calls, one per file, and what init runs.
  */
 #ifndef _ALLOCBENCH_INTERNAL_H
 #define _ALLOCBENCH_INTERNAL_H
@@ -8,11 +8,14 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 
-int ab_copy_request(void *dst, size_t ksize, const void __user *uarg,
-		    int (*validate)(const void *req), u32 *usize);
-long ab_ioctl_run(void __user *uarg);
-/* access.c (issue 4) */
-long ab_ioctl_access(void __user *uarg);
-void ab_run_calibrate(void);
+struct file;
+
+long ab_ioctl_run(struct file *file, void __user *uarg);	/* run.c */
+long ab_ioctl_access(struct file *file, void __user *uarg);	/* access.c */
+long ab_ioctl_frag(struct file *file, void __user *uarg);	/* frag.c */
+long ab_ioctl_footprint(struct file *file, void __user *uarg);	/* footprint.c */
+
+void ab_run_calibrate(void);					/* run.c */
+void ab_slab_debug_measure(void);				/* allocators.c */
 
 #endif /* _ALLOCBENCH_INTERNAL_H */

@@ -2,9 +2,12 @@
 /*
  * allocbench: times the kernel's memory allocators from user space requests.
  *
- * /dev/allocbench takes three ioctls (include/uapi/allocbench.h): INFO
- * describes the kernel, ALLOCATOR one table entry, RUN one measurement.
+ * /dev/allocbench: module init and the ioctl table. Each ioctl lives in
+ * its own file (include/uapi/allocbench.h documents them): INFO and
+ * ALLOCATOR here, RUN in run.c, ACCESS in access.c, FRAG in frag.c,
+ * FOOTPRINT in footprint.c.
  */
+#include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/cpumask.h>
 #include <linux/fs.h>
@@ -20,86 +23,19 @@
 #include "compat.h"
 #include "frag.h"
 #include "internal.h"
+#include "request.h"
 #include "timing.h"
 
 #define AB_MODULE_VERSION	"1.0.0"
-
-/*
- * The struct's own size field is authoritative, not _IOC_SIZE(cmd): a
- * runner built against a newer header still reaches us, and every layout
- * is judged like copy_struct_from_user() judges it. Tail bytes are checked
- * after the request's own checks because the ABI orders -EINVAL before -E2BIG.
- */
-static int ab_copy_in(void *dst, size_t ksize, const void __user *src, u32 *usize)
-{
-	if (get_user(*usize, (const u32 __user *)src))
-		return -EFAULT;
-	/* ABI 1 is the first layout: nothing smaller exists. */
-	if (*usize < ksize)
-		return -EINVAL;
-	if (copy_from_user(dst, src, ksize))
-		return -EFAULT;
-	return 0;
-}
-
-static int ab_check_tail(const void __user *src, u32 usize, size_t ksize)
-{
-	int ret;
-
-	if (usize == ksize)
-		return 0;
-	/* Bounded like perf_copy_attr(): no struct of ours will reach a page. */
-	if (usize > PAGE_SIZE)
-		return -E2BIG;
-	ret = check_zeroed_user(src + ksize, usize - ksize);
-	if (ret < 0)
-		return ret;
-	return ret ? 0 : -E2BIG;
-}
-
-/**
- * ab_copy_request() - read an ioctl's struct, errors in the ABI's order
- * @dst: the module's copy, @ksize bytes
- * @ksize: sizeof the module's layout
- * @uarg: the caller's struct; its first __u32 is the caller's size
- * @validate: the request's own checks on @dst (-EINVAL and kin), or NULL
- * @usize: out: the caller's size, for copying the answer back
- *
- * -EFAULT when unreadable; -EINVAL below the first layout; then whatever
- * @validate says; then -E2BIG for a larger layout whose unknown tail is
- * not zero. Every ioctl reads its request through here.
- */
-int ab_copy_request(void *dst, size_t ksize, const void __user *uarg,
-		    int (*validate)(const void *req), u32 *usize)
-{
-	int ret;
-
-	ret = ab_copy_in(dst, ksize, uarg, usize);
-	if (!ret && validate)
-		ret = validate(dst);
-	if (!ret)
-		ret = ab_check_tail(uarg, *usize, ksize);
-	return ret;
-}
-
-static int ab_reserved_zero(const __u64 *r, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (r[i])
-			return -EINVAL;
-	return 0;
-}
 
 static int ab_info_validate(const void *req)
 {
 	const struct allocbench_info *in = req;
 
-	return ab_reserved_zero(in->reserved, ARRAY_SIZE(in->reserved));
+	return ab_all_zero(in->reserved, ARRAY_SIZE(in->reserved)) ? 0 : -EINVAL;
 }
 
-static long ab_ioctl_info(void __user *uarg)
+static long ab_ioctl_info(struct file *file, void __user *uarg)
 {
 	struct allocbench_info info;
 	u32 usize;
@@ -145,10 +81,10 @@ static int ab_allocator_validate(const void *req)
 
 	if (ai->id >= ALLOCBENCH_NR_ALLOCATORS)
 		return -EINVAL;
-	return ab_reserved_zero(ai->reserved, ARRAY_SIZE(ai->reserved));
+	return ab_all_zero(ai->reserved, ARRAY_SIZE(ai->reserved)) ? 0 : -EINVAL;
 }
 
-static long ab_ioctl_allocator(void __user *uarg)
+static long ab_ioctl_allocator(struct file *file, void __user *uarg)
 {
 	struct allocbench_allocator_info ai;
 	const struct ab_allocator *a;
@@ -176,35 +112,56 @@ static long ab_ioctl_allocator(void __user *uarg)
 	return 0;
 }
 
+/**
+ * struct ab_ioctl_door - one ioctl of /dev/allocbench
+ * @cmd: its number, checked in full (type, nr, direction and size)
+ * @handler: reads, validates and answers the request
+ * @takes_memory: the request allocates or holds memory: it needs
+ *	CAP_SYS_ADMIN and a descriptor open for writing, whatever the node's
+ *	mode says (a udev rule or a chmod must not hand out memory pinning)
+ */
+struct ab_ioctl_door {
+	unsigned int cmd;
+	long (*handler)(struct file *file, void __user *uarg);
+	bool takes_memory;
+};
+
+static const struct ab_ioctl_door ab_doors[] = {
+	{ ALLOCBENCH_IOC_INFO,		ab_ioctl_info,		false },
+	{ ALLOCBENCH_IOC_ALLOCATOR,	ab_ioctl_allocator,	false },
+	{ ALLOCBENCH_IOC_RUN,		ab_ioctl_run,		true },
+	{ ALLOCBENCH_IOC_ACCESS,	ab_ioctl_access,	true },
+	{ ALLOCBENCH_IOC_FRAG,		ab_ioctl_frag,		true },
+	{ ALLOCBENCH_IOC_FOOTPRINT,	ab_ioctl_footprint,	true },
+};
+
 static long ab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 {
-	void __user *uarg = (void __user *)arg;
+	const struct ab_ioctl_door *door = NULL;
+	int i;
 
-	if (_IOC_TYPE(cmd) != ALLOCBENCH_IOC_MAGIC)
+	/*
+	 * Matched by type and number only: the struct's own size field, not
+	 * _IOC_SIZE(cmd), says which layout the caller speaks.
+	 */
+	for (i = 0; i < ARRAY_SIZE(ab_doors); i++)
+		if (_IOC_TYPE(cmd) == _IOC_TYPE(ab_doors[i].cmd) &&
+		    _IOC_NR(cmd) == _IOC_NR(ab_doors[i].cmd))
+			door = &ab_doors[i];
+	if (!door)
 		return -ENOTTY;
-	switch (_IOC_NR(cmd)) {
-	case _IOC_NR(ALLOCBENCH_IOC_INFO):
-		return ab_ioctl_info(uarg);
-	case _IOC_NR(ALLOCBENCH_IOC_ALLOCATOR):
-		return ab_ioctl_allocator(uarg);
-	case _IOC_NR(ALLOCBENCH_IOC_RUN):
-		return ab_ioctl_run(uarg);
-	/* access latency (issue 4) */
-	case _IOC_NR(ALLOCBENCH_IOC_ACCESS):
-		return ab_ioctl_access(uarg);
-	/* limits and fragmentation (issue 3) */
-	case _IOC_NR(ALLOCBENCH_IOC_FRAG):
-		return ab_ioctl_frag(file, uarg);
-	case _IOC_NR(ALLOCBENCH_IOC_FOOTPRINT):
-		return ab_ioctl_footprint(uarg);
-	default:
-		return -ENOTTY;
+	if (door->takes_memory) {
+		if (!capable(CAP_SYS_ADMIN))
+			return -EPERM;
+		if (!(file->f_mode & FMODE_WRITE))
+			return -EBADF;
 	}
+	return door->handler(file, (void __user *)arg);
 }
 
 static const struct file_operations ab_fops = {
 	.owner		= THIS_MODULE,
-	/* per-file state (issue 3): a fragmentation hold dies with its file */
+	/* per-file state: a fragmentation hold dies with its file */
 	.open		= ab_file_open,
 	.release	= ab_file_release,
 	.unlocked_ioctl	= ab_ioctl,
@@ -228,14 +185,16 @@ static int __init ab_init(void)
 	if (ret)
 		return ret;
 	ab_run_calibrate();
+	ab_slab_debug_measure();
 	ret = misc_register(&ab_misc);
 	if (ret)
 		return ret;
-	pr_info("allocbench: %s, timer %s %llu Hz overhead %llu ticks, call %llu.%03llu ticks, kmem_cache unmerged by %s\n",
+	pr_info("allocbench: %s, timer %s %llu Hz overhead %llu ticks, call %llu.%03llu ticks, kmem_cache unmerged by %s, up to %llu bytes\n",
 		AB_MODULE_VERSION,
 		ab_timer.kind == ALLOCBENCH_TIMER_TSC ? "tsc" : "ktime",
 		ab_timer.hz, ab_timer.overhead, ab_timer.call_mticks / 1000,
-		ab_timer.call_mticks % 1000, AB_KMEM_CACHE_UNMERGE);
+		ab_timer.call_mticks % 1000, AB_KMEM_CACHE_UNMERGE,
+		ab_allocators[ALLOCBENCH_KMEM_CACHE].call_max());
 	return 0;
 }
 

@@ -22,7 +22,9 @@
 #include <linux/uaccess.h>
 #include "allocbench.h"
 #include "allocators.h"
+#include "budget.h"
 #include "internal.h"
+#include "request.h"
 #include "timing.h"
 
 /*
@@ -316,6 +318,8 @@ static int ab_loop_pair(struct ab_series *s)
  * buf[0..n), free samples buf[count..count + n): with no failure that is
  * exactly the two halves the ABI describes.
  */
+#define AB_BURST_FLOOR_STRIDE	64	/* objects between two looks at MemAvailable */
+
 static int ab_loop_burst(struct ab_series *s, u32 burst)
 {
 	u64 *fbuf = s->buf + s->count;
@@ -326,6 +330,9 @@ static int ab_loop_burst(struct ab_series *s, u32 burst)
 	for (g = 0; g < s->count / burst; g++) {
 		for (j = 0; j < burst; j++) {
 			ret = ab_checkpoint(s);
+			/* A burst holds what it took: stop before memory runs short. */
+			if (!ret && !(j % AB_BURST_FLOOR_STRIDE) && ab_budget_below_floor())
+				ret = -ENOMEM;
 			if (ret) {
 				ab_free_held(s, j);
 				goto out;
@@ -417,8 +424,34 @@ void ab_run_calibrate(void)
 		div_u64((best - ab_timer.overhead) * 1000, AB_CAL_BATCH) : 0;
 }
 
+/* The allocator's one-off setup, timed apart from the series. */
+static int ab_series_setup(struct ab_series *s, u64 *setup_ns)
+{
+	u64 t0;
+	int ret;
+
+	if (!s->a->setup)
+		return 0;
+	t0 = ktime_get_ns();
+	ret = s->a->setup(&s->req);
+	*setup_ns += ktime_get_ns() - t0;
+	return ret;
+}
+
+static void ab_series_teardown(struct ab_series *s, u64 *setup_ns)
+{
+	u64 t0;
+
+	if (!s->a->teardown)
+		return;
+	t0 = ktime_get_ns();
+	s->a->teardown(&s->req);
+	*setup_ns += ktime_get_ns() - t0;
+}
+
 /* Runs the loops of a validated request; frees everything on every path. */
-static int ab_series_run(struct ab_series *s, const struct allocbench_run *r)
+static int ab_series_run(struct ab_series *s, const struct allocbench_run *r,
+			 u64 *setup_ns)
 {
 	const struct ab_allocator *a = s->a;
 	int ret;
@@ -429,7 +462,7 @@ static int ab_series_run(struct ab_series *s, const struct allocbench_run *r)
 		s->not_attempted = true;
 		return 0;
 	}
-	ret = a->setup ? a->setup(&s->req) : 0;
+	ret = ab_series_setup(s, setup_ns);
 	if (ret == -EINTR)
 		return ret;
 	if (ret) {
@@ -454,8 +487,7 @@ static int ab_series_run(struct ab_series *s, const struct allocbench_run *r)
 			break;
 		}
 	}
-	if (a->teardown)
-		a->teardown(&s->req);
+	ab_series_teardown(s, setup_ns);
 	return ret;
 }
 
@@ -484,7 +516,8 @@ static int ab_run_validate(const void *req)
 		return -EINVAL;
 	}
 	if (r->samples_written || r->failures || r->cpu || r->out_flags ||
-	    r->__pad0 || r->fallbacks || r->elapsed_ns)
+	    r->__pad0 || r->fallbacks || r->elapsed_ns || r->setup_ns ||
+	    r->timer_overhead_ticks)
 		return -EINVAL;
 	for (i = 0; i < ARRAY_SIZE(r->reserved); i++)
 		if (r->reserved[i])
@@ -511,47 +544,86 @@ static u64 ab_consumed_bound(const struct ab_allocator *a, u64 bytes)
 	return PAGE_ALIGN(bytes);
 }
 
-long ab_ioctl_run(void __user *uarg)
+/* Everything the ABI checks before the work starts, in its errno order. */
+static int ab_run_admit(struct allocbench_run *r, void __user *uarg, u32 usize,
+			u64 *reserved)
 {
-	struct allocbench_run r;
 	const struct ab_allocator *a;
-	struct ab_series s = { };
-	u64 __user *usamples;
-	u64 held_bytes, limit, t0;
-	u32 usize, needed, held;
-	long avail;
+	u32 needed, held;
+	u64 held_bytes;
 	int ret;
 
-	ret = ab_copy_request(&r, sizeof(r), uarg, ab_run_validate, &usize);
-	if (ret)
-		return ret;
-	if (r.bytes > (u64)totalram_pages() << PAGE_SHIFT)
+	if (r->bytes > (u64)totalram_pages() << PAGE_SHIFT)
 		return -E2BIG;
 	/* A batch is one timed region without a scheduling point: keep it short. */
-	if (r.batch > 1 && r.bytes * r.batch > ALLOCBENCH_MAX_BATCH_BYTES)
+	if (r->batch > 1 && r->bytes * r->batch > ALLOCBENCH_MAX_BATCH_BYTES)
 		return -E2BIG;
 
 	/* Fail before measuring, not after: the buffer is written once, at the end. */
-	needed = r.op == ALLOCBENCH_OP_BURST ? 2 * r.count : r.count;
-	usamples = u64_to_user_ptr(r.samples);
-	if (!access_ok(usamples, (size_t)needed * sizeof(u64)) ||
-	    clear_user(usamples, (size_t)needed * sizeof(u64)))
-		return -EFAULT;
+	needed = r->op == ALLOCBENCH_OP_BURST ? 2 * r->count : r->count;
+	ret = ab_answer_writable(uarg, r, usize, sizeof(*r));
+	if (!ret)
+		ret = ab_samples_writable(u64_to_user_ptr(r->samples), needed);
+	if (ret)
+		return ret;
 
-	a = &ab_allocators[r.allocator];
+	/* The harness alone: nothing is called, nothing is held. */
+	if (r->flags & ALLOCBENCH_RUN_NULL)
+		return 0;
+	a = &ab_allocators[r->allocator];
 	if (!ab_available(a))
 		return -EOPNOTSUPP;
-	if (r.gfp == ALLOCBENCH_GFP_ATOMIC && !(a->flags & ALLOCBENCH_ALLOC_ATOMIC_OK))
+	if (r->gfp == ALLOCBENCH_GFP_ATOMIC && !(a->flags & ALLOCBENCH_ALLOC_ATOMIC_OK))
 		return -EOPNOTSUPP;
 
-	held = max3(r.batch, r.burst, 1U);
-	avail = max(si_mem_available(), 0L);
-	limit = (u64)avail * PAGE_SIZE / 2;
-	if (check_mul_overflow(ab_consumed_bound(a, r.bytes), (u64)held, &held_bytes) ||
-	    held_bytes > limit)
+	held = max3(r->batch, r->burst, 1U);
+	if (check_mul_overflow(ab_consumed_bound(a, r->bytes), (u64)held, &held_bytes))
 		return -ENOMEM;
+	ret = ab_budget_reserve(held_bytes);
+	if (!ret)
+		*reserved = held_bytes;
+	return ret;
+}
 
-	s.buf = kvcalloc(needed, sizeof(u64), GFP_KERNEL);
+/* Copies samples and the answer out; both were checked writable before. */
+static int ab_run_answer(const struct ab_series *s, struct allocbench_run *r,
+			 void __user *uarg, u32 usize)
+{
+	u32 n = s->nwritten;
+
+	r->samples_written = s->nwritten;
+	r->failures = s->failures;
+	r->cpu = s->cpu;
+	r->out_flags = s->migrated ? ALLOCBENCH_OUT_MIGRATED : 0;
+	if (s->not_attempted)
+		r->out_flags |= ALLOCBENCH_OUT_NOT_ATTEMPTED;
+	r->fallbacks = s->fallbacks;
+	/* Bursts copy both halves, gaps included (zero) when allocations failed. */
+	if (r->op == ALLOCBENCH_OP_BURST)
+		n = 2 * r->count;
+	if (copy_to_user(u64_to_user_ptr(r->samples), s->buf, (size_t)n * sizeof(u64)) ||
+	    copy_to_user(uarg, r, min_t(size_t, usize, sizeof(*r))))
+		return -EFAULT;
+	return 0;
+}
+
+long ab_ioctl_run(struct file *file, void __user *uarg)
+{
+	struct allocbench_run r;
+	struct ab_series s = { };
+	u64 reserved = 0, t0;
+	u32 usize, held;
+	int ret;
+
+	ret = ab_copy_request(&r, sizeof(r), uarg, ab_run_validate, &usize);
+	if (!ret)
+		ret = ab_run_admit(&r, uarg, usize, &reserved);
+	if (ret)
+		return ret;
+
+	held = max3(r.batch, r.burst, 1U);
+	s.buf = kvcalloc(r.op == ALLOCBENCH_OP_BURST ? 2 * r.count : r.count,
+			 sizeof(u64), GFP_KERNEL);
 	s.objs = kvcalloc(held, sizeof(void *), GFP_KERNEL);
 	if (!s.buf || !s.objs) {
 		ret = -ENOMEM;
@@ -562,39 +634,33 @@ long ab_ioctl_run(void __user *uarg)
 		ret = -EINTR;
 		goto out_free;
 	}
-	s.a = a;
+	s.a = &ab_allocators[r.allocator];
+	if (r.flags & ALLOCBENCH_RUN_NULL) {
+		s.a = &ab_null_allocator;
+		/* Keep the call indirect, as it is for every real allocator. */
+		OPTIMIZER_HIDE_VAR(s.a);
+	}
 	s.req.bytes = r.bytes;
 	s.req.gfp = ab_gfp_profiles[r.gfp] | __GFP_NOWARN;
 	s.req.order = get_order(r.bytes);
 	s.count = r.count;
 	s.batch = r.batch;
 	s.atomic = r.gfp == ALLOCBENCH_GFP_ATOMIC;
-	s.touch = r.flags & ALLOCBENCH_RUN_TOUCH;
+	/* The null allocator's handle is not memory: nothing to touch. */
+	s.touch = (r.flags & ALLOCBENCH_RUN_TOUCH) && !(r.flags & ALLOCBENCH_RUN_NULL);
 	s.cpu = raw_smp_processor_id();
 	t0 = ktime_get_ns();
-	ret = ab_series_run(&s, &r);
+	r.timer_overhead_ticks = ab_timer_overhead_now();
+	ret = ab_series_run(&s, &r, &r.setup_ns);
 	r.elapsed_ns = ktime_get_ns() - t0;
 	if (raw_smp_processor_id() != s.cpu)
 		s.migrated = true;
 	mutex_unlock(&ab_run_mutex);
-	if (ret)
-		goto out_free;
-
-	r.samples_written = s.nwritten;
-	r.failures = s.failures;
-	r.cpu = s.cpu;
-	r.out_flags = s.migrated ? ALLOCBENCH_OUT_MIGRATED : 0;
-	if (s.not_attempted)
-		r.out_flags |= ALLOCBENCH_OUT_NOT_ATTEMPTED;
-	r.fallbacks = s.fallbacks;
-	/* Bursts copy both halves, gaps included (zero) when allocations failed. */
-	if (r.op != ALLOCBENCH_OP_BURST)
-		needed = s.nwritten;
-	if (copy_to_user(usamples, s.buf, (size_t)needed * sizeof(u64)) ||
-	    copy_to_user(uarg, &r, min_t(size_t, usize, sizeof(r))))
-		ret = -EFAULT;
+	if (!ret)
+		ret = ab_run_answer(&s, &r, uarg, usize);
 out_free:
 	kvfree(s.objs);
 	kvfree(s.buf);
+	ab_budget_release(reserved);
 	return ret;
 }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Timer selection and overhead measurement, once at module load.
+ * Timer selection at module load, and the timer's overhead: at load and
+ * again at the start of every RUN request.
  */
 #include <linux/kernel.h>
 #include <linux/preempt.h>
@@ -9,8 +10,13 @@
 #include "allocbench.h"
 #include "timing.h"
 
-/* Enough pairs for the minimum to settle, few enough to load quickly under TCG. */
+/*
+ * Enough pairs for the minimum to settle, few enough to load quickly under
+ * TCG; a request re-measures with fewer rounds, on its own CPU, just before
+ * its series.
+ */
 #define AB_OVERHEAD_ROUNDS	64
+#define AB_OVERHEAD_ROUNDS_NOW	4
 #define AB_OVERHEAD_PAIRS	256
 
 struct ab_timer ab_timer;
@@ -18,13 +24,13 @@ struct ab_timer ab_timer;
 DEFINE_STATIC_KEY_TRUE(ab_use_tsc);
 #endif
 
-static u64 ab_timer_overhead(void)
+static u64 ab_timer_overhead(int rounds)
 {
 	u64 best = U64_MAX;
 	unsigned long irqflags;
 	int r, i;
 
-	for (r = 0; r < AB_OVERHEAD_ROUNDS; r++) {
+	for (r = 0; r < rounds; r++) {
 		/* IRQs off so an interrupt cannot land between the reads. */
 		local_irq_save(irqflags);
 		for (i = 0; i < AB_OVERHEAD_PAIRS; i++) {
@@ -57,6 +63,12 @@ int ab_timer_init(void)
 	ab_timer.kind = ALLOCBENCH_TIMER_KTIME;
 	ab_timer.hz = NSEC_PER_SEC;
 #endif
-	ab_timer.overhead = ab_timer_overhead();
+	ab_timer.overhead = ab_timer_overhead(AB_OVERHEAD_ROUNDS);
 	return 0;
+}
+
+/* The timer's overhead now, for one request: a few rounds, same method as at load. */
+u64 ab_timer_overhead_now(void)
+{
+	return ab_timer_overhead(AB_OVERHEAD_ROUNDS_NOW);
 }

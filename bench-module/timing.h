@@ -33,6 +33,7 @@ struct ab_timer {
 extern struct ab_timer ab_timer;
 
 int ab_timer_init(void);
+u64 ab_timer_overhead_now(void);
 
 #ifdef CONFIG_X86_64
 /* Patched to ktime at load if the TSC is unusable; costs nothing otherwise. */

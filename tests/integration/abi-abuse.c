@@ -21,6 +21,7 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "allocbench.h"
@@ -46,6 +47,8 @@ static const char *errname(int e)
 	case EINTR: return "EINTR";
 	case EBUSY: return "EBUSY";
 	case ERANGE: return "ERANGE";
+	case EPERM: return "EPERM";
+	case EBADF: return "EBADF";
 	default: return strerror(e);
 	}
 }
@@ -118,7 +121,7 @@ MUT(m_op, r->op = ALLOCBENCH_NR_OPS)
 MUT(m_gfp, r->gfp = ALLOCBENCH_NR_GFP)
 MUT(m_pattern, r->pattern = 1)
 MUT(m_flag, r->flags = 1u << 31)
-MUT(m_flag2, r->flags = ALLOCBENCH_RUN_FLAGS_ALL << 1)
+MUT(m_flag2, r->flags = ALLOCBENCH_RUN_FLAGS_ALL | (ALLOCBENCH_RUN_FLAGS_ALL + 1))
 MUT(m_bytes0, r->bytes = 0)
 MUT(m_bytes_big, r->bytes = info.totalram_bytes + info.page_size)
 MUT(m_bytes_max, r->bytes = ~0ull)
@@ -141,7 +144,7 @@ MUT(m_null, r->samples = 0)
 MUT(m_one, r->samples = 1)
 MUT(m_kaddr, r->samples = 0xffff888000000000ull)
 MUT(m_noncanon, r->samples = 0x8000000000000000ull)
-MUT(m_reserved, r->reserved[3] = 1)
+MUT(m_reserved, r->reserved[1] = 1)
 MUT(m_pad, r->__pad0 = 1)
 MUT(m_out_written, r->samples_written = 1)
 MUT(m_out_failures, r->failures = 1)
@@ -149,6 +152,8 @@ MUT(m_out_cpu, r->cpu = 1)
 MUT(m_out_flags, r->out_flags = 1)
 MUT(m_out_fallbacks, r->fallbacks = 1)
 MUT(m_out_elapsed, r->elapsed_ns = 1)
+MUT(m_out_setup, r->setup_ns = 1)
+MUT(m_out_timer, r->timer_overhead_ticks = 1)
 MUT(m_size_small, r->size = sizeof(*r) - 8)
 MUT(m_size0, r->size = 0)
 MUT(m_atomic_vmalloc, r->allocator = ALLOCBENCH_VMALLOC; r->gfp = ALLOCBENCH_GFP_ATOMIC)
@@ -173,7 +178,7 @@ static const struct bad_case bad_cases[] = {
 	{ "RUN gfp = NR_GFP -> EINVAL", m_gfp, EINVAL },
 	{ "RUN pattern = 1 -> EINVAL", m_pattern, EINVAL },
 	{ "RUN unknown flag bit 31 -> EINVAL", m_flag, EINVAL },
-	{ "RUN unknown flag next to TOUCH -> EINVAL", m_flag2, EINVAL },
+	{ "RUN every known flag plus the next bit -> EINVAL", m_flag2, EINVAL },
 	{ "RUN bytes = 0 -> EINVAL", m_bytes0, EINVAL },
 	{ "RUN bytes = totalram + 1 page -> E2BIG", m_bytes_big, E2BIG },
 	{ "RUN bytes = U64_MAX -> E2BIG", m_bytes_max, E2BIG },
@@ -194,7 +199,7 @@ static const struct bad_case bad_cases[] = {
 	{ "RUN samples = (void *)1 -> EFAULT", m_one, EFAULT },
 	{ "RUN samples = kernel address 0xffff888000000000 -> EFAULT", m_kaddr, EFAULT },
 	{ "RUN samples = non-canonical 0x8000000000000000 -> EFAULT", m_noncanon, EFAULT },
-	{ "RUN reserved[3] != 0 -> EINVAL", m_reserved, EINVAL },
+	{ "RUN reserved[1] != 0 -> EINVAL", m_reserved, EINVAL },
 	{ "RUN __pad0 != 0 -> EINVAL", m_pad, EINVAL },
 	{ "RUN output samples_written != 0 on input -> EINVAL", m_out_written, EINVAL },
 	{ "RUN output failures != 0 on input -> EINVAL", m_out_failures, EINVAL },
@@ -202,6 +207,8 @@ static const struct bad_case bad_cases[] = {
 	{ "RUN output out_flags != 0 on input -> EINVAL", m_out_flags, EINVAL },
 	{ "RUN output fallbacks != 0 on input -> EINVAL", m_out_fallbacks, EINVAL },
 	{ "RUN output elapsed_ns != 0 on input -> EINVAL", m_out_elapsed, EINVAL },
+	{ "RUN output setup_ns != 0 on input -> EINVAL", m_out_setup, EINVAL },
+	{ "RUN output timer_overhead_ticks != 0 on input -> EINVAL", m_out_timer, EINVAL },
 	{ "RUN size = sizeof - 8 -> EINVAL", m_size_small, EINVAL },
 	{ "RUN size = 0 -> EINVAL", m_size0, EINVAL },
 	{ "RUN vmalloc with gfp atomic -> EOPNOTSUPP", m_atomic_vmalloc, EOPNOTSUPP },
@@ -393,6 +400,24 @@ static void test_valid(void)
 	report(!ret && r.samples_written == 8 && !r.failures,
 	       "RUN vmap 1M free touch -> 8 samples (ret %s, %u)", errname(ret), r.samples_written);
 
+	/* The harness alone: the same loop through an allocator that does nothing. */
+	r = valid_run();
+	r.allocator = ALLOCBENCH_KMEM_CACHE;
+	r.flags = ALLOCBENCH_RUN_NULL | ALLOCBENCH_RUN_TOUCH;
+	r.bytes = 1u << 20;
+	ret = run(&r);
+	report(!ret && r.samples_written == COUNT_OK && !r.failures && !r.setup_ns &&
+	       r.timer_overhead_ticks > 0,
+	       "RUN NULL kmem_cache 1M pair touch -> 100 samples, no setup (ret %s, %u, setup %llu ns)",
+	       errname(ret), r.samples_written, (unsigned long long)r.setup_ns);
+	r = valid_run();
+	r.allocator = ALLOCBENCH_KMEM_CACHE;
+	r.count = 4;
+	ret = run(&r);
+	report(!ret && r.samples_written == 4 && r.setup_ns > 0 && r.setup_ns < r.elapsed_ns,
+	       "RUN kmem_cache 64 pair: setup_ns %llu (cache create/destroy) > 0, within elapsed %llu",
+	       (unsigned long long)r.setup_ns, (unsigned long long)r.elapsed_ns);
+
 	r = valid_run();
 	r.allocator = ALLOCBENCH_VMALLOC_HUGE;
 	r.bytes = 2u << 20;
@@ -404,7 +429,7 @@ static void test_valid(void)
 		expect("RUN vmalloc_huge (not available) -> EOPNOTSUPP", ret, EOPNOTSUPP);
 }
 
-/* ---- limits and fragmentation (issue 3): RUN above limits, FRAG, FOOTPRINT ---- */
+/* ---- limits and fragmentation: RUN above limits, FRAG, FOOTPRINT ---- */
 
 static void test_run_above_limits(void)
 {
@@ -616,6 +641,388 @@ static void test_footprint(void)
 	       (unsigned long long)p.data_bytes, (unsigned long long)p.guard_bytes, errname(ret));
 }
 
+/* ---- failing requests leave nothing behind; who may ask ---- */
+
+/* A copy of @n bytes of @src in a page of its own, made read-only. */
+static void *readonly_copy(const void *src, size_t n)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	void *p = mmap(NULL, page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (p == MAP_FAILED)
+		return NULL;
+	memcpy(p, src, n);
+	if (mprotect(p, page, PROT_READ)) {
+		munmap(p, page);
+		return NULL;
+	}
+	return p;
+}
+
+static void readonly_free(void *p)
+{
+	if (p)
+		munmap(p, sysconf(_SC_PAGESIZE));
+}
+
+/* True when every one of the @n samples still holds @v. */
+static int samples_hold(uint64_t v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (samples[i] != v)
+			return 0;
+	return 1;
+}
+
+static void test_readonly_structs(void)
+{
+	const uint64_t sentinel = 0xabababababababull;
+	struct allocbench_run r = valid_run();
+	struct allocbench_frag f = frag_req(ALLOCBENCH_FRAG_HOLD);
+	struct allocbench_footprint p = fp_req();
+	struct allocbench_access a;
+	void *ro;
+	int fd2, ret;
+
+	for (size_t i = 0; i < ARRAY_SIZE(samples); i++)
+		samples[i] = sentinel;
+	ro = readonly_copy(&r, sizeof(r));
+	ret = ro ? xioctl(ALLOCBENCH_IOC_RUN, ro) : -1;
+	report(ret == EFAULT && samples_hold(sentinel, COUNT_OK),
+	       "RUN with the struct in a read-only page -> EFAULT, no sample written (ret %s)",
+	       errname(ret));
+	readonly_free(ro);
+
+	ro = readonly_copy(&f, sizeof(f));
+	expect("FRAG HOLD with the struct in a read-only page -> EFAULT",
+	       ro ? xioctl(ALLOCBENCH_IOC_FRAG, ro) : -1, EFAULT);
+	readonly_free(ro);
+	fd2 = open(ALLOCBENCH_DEVICE, O_RDWR);
+	if (fd2 >= 0) {
+		f = frag_req(ALLOCBENCH_FRAG_HOLD);
+		expect("FRAG HOLD on another file after the read-only HOLD failed -> 0 (no hold left)",
+		       ioctl(fd2, ALLOCBENCH_IOC_FRAG, &f) ? errno : 0, 0);
+		f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+		ioctl(fd2, ALLOCBENCH_IOC_FRAG, &f);
+		close(fd2);
+	}
+	f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+	ret = frag(&f);
+	report(!ret && f.held_pages == 0,
+	       "FRAG RELEASE on the file whose HOLD failed frees nothing (held_pages %llu == 0)",
+	       (unsigned long long)f.held_pages);
+
+	ro = readonly_copy(&p, sizeof(p));
+	expect("FOOTPRINT with the struct in a read-only page -> EFAULT",
+	       ro ? xioctl(ALLOCBENCH_IOC_FOOTPRINT, ro) : -1, EFAULT);
+	readonly_free(ro);
+
+	memset(&a, 0, sizeof(a));
+	a.size = sizeof(a);
+	a.allocator = ALLOCBENCH_KMALLOC;
+	a.pattern = ALLOCBENCH_PATTERN_PAGE;
+	a.bytes = 16 * info.page_size;
+	a.passes = 2;
+	a.samples = (uintptr_t)samples;
+	a.samples_cap = 2;
+	samples[0] = samples[1] = sentinel;
+	ro = readonly_copy(&a, sizeof(a));
+	ret = ro ? xioctl(ALLOCBENCH_IOC_ACCESS, ro) : -1;
+	report(ret == EFAULT && samples_hold(sentinel, 2),
+	       "ACCESS with the struct in a read-only page -> EFAULT, no sample written (ret %s)",
+	       errname(ret));
+	readonly_free(ro);
+}
+
+/* The errno of @cmd on a descriptor @fdx, from a child that dropped to user nobody. */
+static int ioctl_as_nobody(int fdx, unsigned long cmd, void *arg)
+{
+	int status;
+	pid_t pid = fork();
+
+	if (pid == 0) {
+		if (setgid(65534) || setuid(65534))
+			_exit(255);
+		_exit(ioctl(fdx, cmd, arg) ? errno : 0);
+	}
+	if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+static void test_permissions(void)
+{
+	struct allocbench_run r = valid_run();
+	struct allocbench_frag f = frag_req(ALLOCBENCH_FRAG_HOLD);
+	struct allocbench_info in;
+	int rofd;
+
+	memset(&in, 0, sizeof(in));
+	in.size = sizeof(in);
+	expect("INFO without CAP_SYS_ADMIN -> 0", ioctl_as_nobody(fd, ALLOCBENCH_IOC_INFO, &in), 0);
+	expect("RUN without CAP_SYS_ADMIN (node opened by root) -> EPERM",
+	       ioctl_as_nobody(fd, ALLOCBENCH_IOC_RUN, &r), EPERM);
+	expect("FRAG HOLD without CAP_SYS_ADMIN -> EPERM",
+	       ioctl_as_nobody(fd, ALLOCBENCH_IOC_FRAG, &f), EPERM);
+
+	rofd = open(ALLOCBENCH_DEVICE, O_RDONLY);
+	if (rofd < 0) {
+		report(0, "open %s read-only: %s", ALLOCBENCH_DEVICE, strerror(errno));
+		return;
+	}
+	expect("INFO on a read-only descriptor -> 0", ioctl(rofd, ALLOCBENCH_IOC_INFO, &in) ? errno : 0, 0);
+	expect("RUN on a read-only descriptor -> EBADF", ioctl(rofd, ALLOCBENCH_IOC_RUN, &r) ? errno : 0, EBADF);
+	expect("FRAG HOLD on a read-only descriptor -> EBADF",
+	       ioctl(rofd, ALLOCBENCH_IOC_FRAG, &f) ? errno : 0, EBADF);
+	close(rofd);
+}
+
+/* Free blocks of @order summed over every zone of /proc/buddyinfo; *zones = zone lines. */
+static long buddy_free_blocks(unsigned int order, int *zones)
+{
+	char line[512];
+	long total = 0;
+	FILE *f = fopen("/proc/buddyinfo", "r");
+
+	*zones = 0;
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f)) {
+		char *p = strstr(line, "zone");
+		unsigned int i;
+
+		if (!p)
+			continue;
+		p += 4;
+		while (*p == ' ')
+			p++;
+		while (*p && *p != ' ')	/* the zone's name */
+			p++;
+		for (i = 0; i <= order; i++) {
+			char *end;
+			long v = strtol(p, &end, 10);
+
+			if (end == p)
+				break;
+			if (i == order) {
+				total += v;
+				(*zones)++;
+			}
+			p = end;
+		}
+	}
+	fclose(f);
+	return total;
+}
+
+/* HOLD then RELEASE (or close) must give the largest blocks back, at once. */
+static void test_buddy_after_hold(void)
+{
+	struct allocbench_frag f;
+	struct allocbench_run r;
+	long before, after;
+	int zones, fd2, ret;
+
+	before = buddy_free_blocks(info.max_order, &zones);
+	f = frag_req(ALLOCBENCH_FRAG_HOLD);
+	f.percent = 20;
+	f.keep_order = info.max_order;
+	ret = frag(&f);
+	expect("FRAG HOLD 20 %, keep_order = max_order -> 0", ret, 0);
+	f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+	frag(&f);
+	after = buddy_free_blocks(info.max_order, &zones);
+	report(before > 0 && after >= before - zones,
+	       "after RELEASE: free order-%u blocks %ld, before the hold %ld (at most one lost per zone, %d zones)",
+	       info.max_order, after, before, zones);
+
+	fd2 = open(ALLOCBENCH_DEVICE, O_RDWR);
+	if (fd2 >= 0) {
+		before = buddy_free_blocks(info.max_order, &zones);
+		f = frag_req(ALLOCBENCH_FRAG_HOLD);
+		f.percent = 20;
+		f.keep_order = info.max_order;
+		ioctl(fd2, ALLOCBENCH_IOC_FRAG, &f);
+		close(fd2);
+		after = buddy_free_blocks(info.max_order, &zones);
+		report(before > 0 && after >= before - zones,
+		       "after close() of a holding file: free order-%u blocks %ld, before %ld (%d zones)",
+		       info.max_order, after, before, zones);
+	}
+
+	/* What the frag experiment measures next: no-reclaim allocations of the largest order. */
+	r = valid_run();
+	r.allocator = ALLOCBENCH_ALLOC_PAGES;
+	r.bytes = (uint64_t)info.page_size << info.max_order;
+	r.op = ALLOCBENCH_OP_ALLOC;
+	r.gfp = ALLOCBENCH_GFP_NOWAIT;
+	r.count = 16;
+	ret = run(&r);
+	report(after < 16 + zones || (!ret && !r.failures),
+	       "after the holds: 16 order-%u allocations without reclaim -> %u failures (ret %s, %ld free blocks)",
+	       info.max_order, r.failures, errname(ret), after);
+}
+
+/* slub_debug's metadata lowers the largest object a kmem_cache takes. */
+static void test_kmem_cache_limit(void)
+{
+	struct allocbench_allocator_info ai;
+	struct allocbench_footprint p;
+	struct allocbench_run r;
+	char cmdline[1024] = "";
+	int debug, ret;
+	FILE *f = fopen("/proc/cmdline", "r");
+
+	if (f) {
+		if (!fgets(cmdline, sizeof(cmdline), f))
+			cmdline[0] = 0;
+		fclose(f);
+	}
+	debug = strstr(cmdline, "slub_debug=") != NULL;
+	memset(&ai, 0, sizeof(ai));
+	ai.size = sizeof(ai);
+	ai.id = ALLOCBENCH_KMEM_CACHE;
+	ret = xioctl(ALLOCBENCH_IOC_ALLOCATOR, &ai);
+	report(!ret && ai.max_bytes > 0 && ai.max_bytes <= info.kmalloc_max_size &&
+	       (debug ? ai.max_bytes < info.kmalloc_max_size : ai.max_bytes == info.kmalloc_max_size),
+	       "ALLOCATOR kmem_cache: max_bytes %llu, KMALLOC_MAX_SIZE %llu, slub_debug %s",
+	       (unsigned long long)ai.max_bytes, (unsigned long long)info.kmalloc_max_size,
+	       debug ? "on: lower" : "off: equal");
+
+	/* Exactly KMALLOC_MAX_SIZE: attempted only when it fits, never a dump_stack. */
+	r = valid_run();
+	r.allocator = ALLOCBENCH_KMEM_CACHE;
+	r.bytes = info.kmalloc_max_size;
+	r.op = ALLOCBENCH_OP_ALLOC;
+	r.count = 2;
+	ret = run(&r);
+	report(!ret && (ai.max_bytes < r.bytes ? (r.out_flags & ALLOCBENCH_OUT_NOT_ATTEMPTED) && r.failures == 2
+					       : !(r.out_flags & ALLOCBENCH_OUT_NOT_ATTEMPTED)),
+	       "RUN kmem_cache KMALLOC_MAX_SIZE: %s (ret %s, failures %u, out_flags %#x)",
+	       ai.max_bytes < r.bytes ? "not attempted" : "attempted", errname(ret), r.failures, r.out_flags);
+
+	/* The largest size it reports is really served. */
+	r = valid_run();
+	r.allocator = ALLOCBENCH_KMEM_CACHE;
+	r.bytes = ai.max_bytes;
+	r.op = ALLOCBENCH_OP_ALLOC;
+	r.count = 2;
+	ret = run(&r);
+	report(!ret && !(r.out_flags & ALLOCBENCH_OUT_NOT_ATTEMPTED) && r.samples_written == 2,
+	       "RUN kmem_cache at its max_bytes %llu -> 2 samples (ret %s, failures %u)",
+	       (unsigned long long)ai.max_bytes, errname(ret), r.failures);
+
+	p = fp_req();
+	p.allocator = ALLOCBENCH_KMEM_CACHE;
+	p.bytes = info.kmalloc_max_size;
+	expect("FOOTPRINT kmem_cache KMALLOC_MAX_SIZE -> ERANGE above max_bytes, else 0",
+	       footprint(&p), ai.max_bytes < p.bytes ? ERANGE : 0);
+}
+
+static long vmstat_value(const char *key)
+{
+	char name[64];
+	long v, found = -1;
+	FILE *f = fopen("/proc/vmstat", "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %ld", name, &v) == 2)
+		if (!strcmp(name, key))
+			found = v;
+	fclose(f);
+	return found;
+}
+
+/* MemAvailable in bytes, from /proc/meminfo. */
+static unsigned long long mem_available(void)
+{
+	char line[256];
+	unsigned long long kb = 0;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb * 1024;
+}
+
+/*
+ * A large burst on one file while another loops HOLD 95 % / RELEASE: each
+ * fine alone, together they once invoked the OOM killer. One budget for
+ * both: the burst completes or stops with ENOMEM, nobody is killed. With
+ * @hold_first the hold starts first (the burst is refused or shrinks the
+ * next holds); else the burst starts first and the holds must leave it
+ * the memory it reserved.
+ */
+static void concurrent_budget(int hold_first)
+{
+	unsigned long long burst = mem_available() / 2 / 8192 * 9 / 10;
+	long oom_before = vmstat_value("oom_kill");
+	struct allocbench_run r = valid_run();
+	uint64_t *buf;
+	int status = -1, ret;
+	pid_t holder;
+
+	if (burst > ALLOCBENCH_MAX_BURST)
+		burst = ALLOCBENCH_MAX_BURST;
+	/* Four rounds of the burst: the holds land while the burst holds memory. */
+	buf = calloc(2 * 4 * burst, sizeof(*buf));
+	if (!buf || burst < 16) {
+		report(0, "concurrent budget: no room for a burst (%llu objects)", burst);
+		free(buf);
+		return;
+	}
+	holder = fork();
+	if (holder == 0) {
+		int hfd = open(ALLOCBENCH_DEVICE, O_RDWR);
+
+		if (!hold_first)
+			usleep(300 * 1000);
+		for (int i = 0; hfd >= 0 && i < 6; i++) {
+			struct allocbench_frag f = frag_req(ALLOCBENCH_FRAG_HOLD);
+
+			f.percent = ALLOCBENCH_FRAG_MAX_PERCENT;
+			f.keep_order = ALLOCBENCH_FRAG_MIN_KEEP_ORDER;
+			ioctl(hfd, ALLOCBENCH_IOC_FRAG, &f);
+			usleep(100 * 1000);
+			f = frag_req(ALLOCBENCH_FRAG_RELEASE);
+			ioctl(hfd, ALLOCBENCH_IOC_FRAG, &f);
+		}
+		_exit(0);
+	}
+	if (hold_first)
+		usleep(50 * 1000);
+	r.bytes = 8192;
+	r.op = ALLOCBENCH_OP_BURST;
+	r.count = 4 * burst;
+	r.burst = burst;
+	r.samples = (uintptr_t)buf;
+	r.samples_cap = 2 * 4 * burst;
+	ret = run(&r);
+	if (holder > 0)
+		waitpid(holder, &status, 0);
+	report((ret == 0 || ret == ENOMEM) && holder > 0 && WIFEXITED(status) &&
+	       vmstat_value("oom_kill") == oom_before,
+	       "RUN kmalloc 8K burst %llu, %s, another file holding 95 %%: %s, %u samples in %llu ms, oom_kill %ld -> %ld, holder %s",
+	       burst, hold_first ? "hold first" : "burst first", errname(ret), r.samples_written,
+	       (unsigned long long)r.elapsed_ns / 1000000,
+	       oom_before, vmstat_value("oom_kill"),
+	       holder > 0 && WIFEXITED(status) ? "exited" : "killed");
+	free(buf);
+}
+
+static void test_concurrent_budget(void)
+{
+	concurrent_budget(1);
+	concurrent_budget(0);
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -642,10 +1049,43 @@ static void test_signal(void)
 	expect("RUN interrupted by a signal -> EINTR", ret, EINTR);
 }
 
-int main(void)
+static void test_bad_runs(void)
 {
 	size_t i;
-	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(bad_cases); i++) {
+		struct allocbench_run r = valid_run();
+
+		bad_cases[i].mutate(&r);
+		expect(bad_cases[i].desc, run(&r), bad_cases[i].want);
+	}
+}
+
+static const struct {
+	const char *name;
+	void (*fn)(void);
+} tests[] = {
+	{ "bad-runs", test_bad_runs },
+	{ "sizes", test_sizes },
+	{ "allocator", test_allocator_ioctl },
+	{ "unknown", test_unknown_ioctls },
+	{ "valid", test_valid },
+	{ "above-limits", test_run_above_limits },
+	{ "frag", test_frag },
+	{ "footprint", test_footprint },
+	{ "readonly", test_readonly_structs },
+	{ "permissions", test_permissions },
+	{ "buddy", test_buddy_after_hold },
+	{ "kmem-cache-limit", test_kmem_cache_limit },
+	{ "concurrent-budget", test_concurrent_budget },
+	{ "signal", test_signal },
+};
+
+/* abi-abuse [TEST...]: every test, or only those named (to check one defect alone). */
+int main(int argc, char **argv)
+{
+	size_t i;
+	int ret, a;
 
 	fd = open(ALLOCBENCH_DEVICE, O_RDWR);
 	if (fd < 0) {
@@ -665,20 +1105,14 @@ int main(void)
 	       info.abi_version, info.module_version, info.page_size, info.max_order,
 	       (unsigned long long)info.timer_hz, (unsigned long long)info.timer_overhead_ticks);
 
-	for (i = 0; i < ARRAY_SIZE(bad_cases); i++) {
-		struct allocbench_run r = valid_run();
+	for (i = 0; i < ARRAY_SIZE(tests); i++) {
+		int wanted = argc < 2;
 
-		bad_cases[i].mutate(&r);
-		expect(bad_cases[i].desc, run(&r), bad_cases[i].want);
+		for (a = 1; a < argc; a++)
+			wanted |= !strcmp(argv[a], tests[i].name);
+		if (wanted)
+			tests[i].fn();
 	}
-	test_sizes();
-	test_allocator_ioctl();
-	test_unknown_ioctls();
-	test_valid();
-	test_run_above_limits();
-	test_frag();
-	test_footprint();
-	test_signal();
 
 	printf("%d passed, %d failed\n", passed, failed);
 	close(fd);

@@ -11,6 +11,17 @@
  * (-E2BIG otherwise), like copy_struct_from_user(). Fields marked "out" are
  * written by the module; "reserved" fields must be zero on input.
  *
+ * Who may ask: INFO and ALLOCATOR answer anyone who can open the node
+ * (mode 0600). RUN, ACCESS, FRAG and FOOTPRINT take memory, so they also
+ * need CAP_SYS_ADMIN (-EPERM) and a descriptor open for writing (-EBADF),
+ * checked before anything else, whatever the node's mode is.
+ *
+ * An ioctl that fails has no lasting effect: nothing stays allocated or
+ * held, and a struct that cannot be written back fails with -EFAULT before
+ * any work is done or any sample is written. All requests in flight share
+ * one memory budget: what they may hold at once together stays under half
+ * of MemAvailable (-ENOMEM for the request that would cross it).
+ *
  * The module measures and nothing else: samples are raw timer ticks with no
  * overhead subtracted. The runner subtracts allocbench_info.timer_overhead_ticks
  * once per sample and call_overhead_mticks per allocator call in it, converts
@@ -88,7 +99,15 @@ enum allocbench_pattern {
 
 /* allocbench_run.flags */
 #define ALLOCBENCH_RUN_TOUCH	(1U << 0)	/* write every page once between alloc and free, untimed */
-#define ALLOCBENCH_RUN_FLAGS_ALL	(ALLOCBENCH_RUN_TOUCH)
+/*
+ * Time the very same loop (op, batch, burst, warm-up, preemption) through an
+ * allocator that does nothing: each sample is then the harness's own cost,
+ * timer reads and indirect calls included, measured beside the series it
+ * corrects instead of once at load. The allocator field must still be
+ * valid; it is not called, and no memory is taken.
+ */
+#define ALLOCBENCH_RUN_NULL	(1U << 1)
+#define ALLOCBENCH_RUN_FLAGS_ALL	(ALLOCBENCH_RUN_TOUCH | ALLOCBENCH_RUN_NULL)
 
 /* allocbench_run.out_flags */
 #define ALLOCBENCH_OUT_MIGRATED	(1U << 0)	/* the series did not stay on one CPU */
@@ -205,11 +224,17 @@ struct allocbench_run {
 	__u32 __pad0;
 	__u64 fallbacks;	/* out: kvmalloc only: allocations served by vmalloc */
 	__u64 elapsed_ns;	/* out: wall time of the whole request */
-	__u64 reserved[4];	/* zero */
+	__u64 setup_ns;		/* out: of elapsed_ns, the allocator's one-off setup and
+				 * teardown (kmem_cache create/destroy, vmap's pages) */
+	__u64 timer_overhead_ticks; /* out: min of back-to-back timer reads, measured
+				 * at the start of this request on its CPU */
+	__u64 reserved[2];	/* zero */
 };
 
 /*
  * Errors of ALLOCBENCH_IOC_RUN, in the order they are checked:
+ *  -EPERM      the caller lacks CAP_SYS_ADMIN
+ *  -EBADF      the descriptor is not open for writing
  *  -EFAULT     the struct itself cannot be read
  *  -EINVAL     size below the first layout; unknown allocator, op, gfp,
  *              pattern or flag; count or batch 0; count, batch or warmup
@@ -220,16 +245,20 @@ struct allocbench_run {
  *              nonzero tail bytes;
  *              bytes above total RAM; batch > 1 with bytes x batch above
  *              ALLOCBENCH_MAX_BATCH_BYTES
- *  -EFAULT     samples buffer not writable
+ *  -EFAULT     the struct cannot be written back, or the samples buffer
+ *              is not writable (nothing is written to it then)
  *  -EOPNOTSUPP allocator not available on this kernel, or gfp not allowed
  *              for it (atomic vmalloc)
- *  -ENOMEM     the objects held at once would exceed half of MemAvailable,
- *              or the module's own bookkeeping could not be allocated
+ *  -ENOMEM     the objects held at once, with what every other request in
+ *              flight reserved, would exceed half of MemAvailable; or a
+ *              burst stopped because MemAvailable fell under 1/32 of RAM
+ *              (another request took memory meanwhile); or the module's
+ *              own bookkeeping could not be allocated
  *  -EINTR      a signal arrived; nothing is left allocated
  * An allocation that fails inside a valid request is not an error: it is
  * counted in 'failures' and the ioctl returns 0.
  */
-/* ---- access latency (issue 4): ALLOCBENCH_IOC_ACCESS ---- */
+/* ---- access latency: ALLOCBENCH_IOC_ACCESS ---- */
 
 /*
  * ALLOCBENCH_IOC_ACCESS: what the memory an allocator returns costs to use.
@@ -299,6 +328,8 @@ struct allocbench_access {
 
 /*
  * Errors of ALLOCBENCH_IOC_ACCESS, in the order they are checked:
+ *  -EPERM      the caller lacks CAP_SYS_ADMIN
+ *  -EBADF      the descriptor is not open for writing
  *  -EFAULT     the struct itself cannot be read
  *  -EINVAL     size below the first layout; unknown allocator, pattern
  *              (NONE included), view or flag; view DIRECT with an allocator
@@ -309,22 +340,26 @@ struct allocbench_access {
  *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
  *              nonzero tail bytes;
  *              bytes above total RAM
- *  -EFAULT     samples buffer not writable
+ *  -EFAULT     the struct cannot be written back, or the samples buffer
+ *              is not writable
  *  -EOPNOTSUPP allocator not available on this kernel
  *  -ERANGE     bytes above what the allocator serves (allocator max_bytes)
- *  -ENOMEM     the working set exceeds half of MemAvailable, or the
- *              module's own bookkeeping could not be allocated
+ *  -ENOMEM     the working set, with what every other request in flight
+ *              reserved, exceeds half of MemAvailable; or the module's own
+ *              bookkeeping could not be allocated
  *  -EINTR      a signal arrived; nothing is left allocated
  * An allocation that fails is not an error: failures = 1, samples_written
  * = 0, the ioctl returns 0.
  */
 
-/* ---- limits and fragmentation (issue 3) ---- */
+/* ---- limits and fragmentation ---- */
 
 /*
  * allocbench_run.out_flags: the module did not call the allocator because a
  * request of this size is known to end in a WARN or dump_stack() even with
- * __GFP_NOWARN (kmem_cache_create() of an object above KMALLOC_MAX_SIZE).
+ * __GFP_NOWARN (kmem_cache_create() of an object that, with the metadata
+ * slub_debug adds, does not fit in a slab of the largest order: the
+ * kmem_cache entry's max_bytes, KMALLOC_MAX_SIZE without slub_debug).
  * Every operation is then counted in 'failures'; the runner reports "not
  * attempted: above <limit>". Every other allocator is really called above
  * its documented limit (allocbench_allocator_info.max_bytes) and fails, or
@@ -339,14 +374,15 @@ struct allocbench_access {
  * pins one page of each remaining free block of order >= keep_order the
  * same way (allocated without reclaim, split, all but one page freed), so
  * no 2^keep_order-aligned block can become free while the hold lasts.
- * Allocations never reclaim, compact, retry or wake the OOM killer, and
- * free memory never drops below floor_pages. HOLD also sets aside up to
- * four blocks of the largest order, which RELEASE frees page by page right
- * after the pinned pages so that those are pushed off the per-CPU free
- * lists and merge again (6.1 never drains those lists on its own). The
- * pages belong to the open file: RELEASE frees them, and so does close()
- * (also when the process is killed). One hold at a time in the whole
- * system.
+ * Allocations never reclaim, compact, retry or wake the OOM killer; free
+ * memory never drops below floor_pages, nor below what other requests in
+ * flight reserved. The pages belong to the open file: RELEASE frees them,
+ * and so does close() (also when the process is killed), and either then
+ * drains every CPU's free lists of the zones involved, so that the freed
+ * pages merge at once (6.1 never drains those lists on its own): free
+ * blocks per order (/proc/buddyinfo) are back in their starting shape
+ * minus at most one block of the largest order per zone. One hold at a
+ * time in the whole system.
  */
 enum allocbench_frag_cmd {
 	ALLOCBENCH_FRAG_HOLD	= 0,
@@ -379,12 +415,15 @@ struct allocbench_frag {
 
 /*
  * Errors of ALLOCBENCH_IOC_FRAG, in the order they are checked:
+ *  -EPERM      the caller lacks CAP_SYS_ADMIN
+ *  -EBADF      the descriptor is not open for writing
  *  -EFAULT     the struct itself cannot be read
  *  -EINVAL     size below the first layout; unknown cmd; percent or
  *              keep_order out of range (not zero for RELEASE); output or
  *              reserved fields not zero
  *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
  *              nonzero tail bytes
+ *  -EFAULT     the struct cannot be written back (a HOLD is undone)
  *  -EBUSY      HOLD while a hold exists (this file's or another's)
  *  -EINTR      a signal arrived during HOLD; nothing is left held
  * RELEASE without a hold, or on a file that does not own the hold,
@@ -429,6 +468,8 @@ struct allocbench_footprint {
 
 /*
  * Errors of ALLOCBENCH_IOC_FOOTPRINT, in the order they are checked:
+ *  -EPERM      the caller lacks CAP_SYS_ADMIN
+ *  -EBADF      the descriptor is not open for writing
  *  -EFAULT     the struct itself cannot be read
  *  -EINVAL     size below the first layout; unknown allocator or gfp;
  *              bytes 0; output, __pad0 or reserved fields not zero
@@ -438,12 +479,12 @@ struct allocbench_footprint {
  *  -EOPNOTSUPP allocator not available on this kernel, or gfp atomic for
  *              an allocator that may sleep
  *  -ERANGE     bytes above the allocator's documented limit (max_bytes)
- *  -ENOMEM     bytes above half of MemAvailable
+ *  -EFAULT     the struct cannot be written back
+ *  -ENOMEM     bytes, with what every other request in flight reserved,
+ *              above half of MemAvailable
  * An allocation that fails is not an error: failed = 1, the ioctl
  * returns 0.
  */
-
-/* ---- end of limits and fragmentation (issue 3) ---- */
 
 #define ALLOCBENCH_IOC_MAGIC	0xAB
 #define ALLOCBENCH_IOC_INFO	_IOWR(ALLOCBENCH_IOC_MAGIC, 1, struct allocbench_info)
@@ -451,7 +492,6 @@ struct allocbench_footprint {
 #define ALLOCBENCH_IOC_RUN	_IOWR(ALLOCBENCH_IOC_MAGIC, 3, struct allocbench_run)
 #define ALLOCBENCH_IOC_ACCESS	_IOWR(ALLOCBENCH_IOC_MAGIC, 4, struct allocbench_access)
 
-/* limits and fragmentation (issue 3) */
 #define ALLOCBENCH_IOC_FRAG	_IOWR(ALLOCBENCH_IOC_MAGIC, 5, struct allocbench_frag)
 #define ALLOCBENCH_IOC_FOOTPRINT _IOWR(ALLOCBENCH_IOC_MAGIC, 6, struct allocbench_footprint)
 
