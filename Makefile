@@ -2,7 +2,8 @@
 #
 #   make                      runner + allocbench.ko for the running kernel (when it has headers)
 #   make bench                one run: CONFIG=configs/default.conf TARGET=auto|host|vm KERNEL=6.12|6.1|bzImage:headers OUT=dir
-#   make test                 unit + plot + integration tests (both VM kernels)
+#   make test                 unit + fuzz + plot + integration tests (both VM kernels)
+#   make fuzz-config N=500 SEED=1   mutated configs/*.conf against an ASan/UBSan runner (build/asan/)
 #   make plots RUN=dir        re-render charts and report.md from a run's CSV
 #   make clean
 #
@@ -21,7 +22,7 @@ endif
 
 HOST_KDIR := /lib/modules/$(shell uname -r)/build
 
-.PHONY: all runner module bench test test-unit test-plots test-integration plots compare perf deps clean help
+.PHONY: all runner module bench test test-unit test-plots test-integration fuzz-config plots compare perf deps clean help
 
 all: runner module
 
@@ -52,6 +53,11 @@ test-plots:
 
 test-integration:
 	$(Q)tests/integration/run.sh
+
+fuzz-config: N ?= 500
+fuzz-config: SEED ?= 1
+fuzz-config:
+	$(Q)$(MAKE) -C tests/fuzz config N=$(N) SEED=$(SEED)
 
 plots: runner
 	$(Q)[ -d "$(RUN)" ] || { echo "make plots: no run folder '$(RUN)' (RUN=results/<run>)" >&2; exit 1; }

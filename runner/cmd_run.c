@@ -205,7 +205,8 @@ int cmd_run(int argc, char **argv)
 	}
 
 	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the ioctl returns EINTR */
+	/* No SA_RESTART: the ioctl returns EINTR, and device_ioctl() sees ab_stop set. */
+	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);

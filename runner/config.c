@@ -3,8 +3,13 @@
  * Config files: libinih reads the INI syntax; this file knows [run] and hands
  * every other section to its experiment kind. A line-counting reader wrapped
  * around libinih gives every message its line, sees section headers (also
- * empty ones) and refuses lines longer than libinih's buffer instead of
- * letting them be cut.
+ * empty ones), refuses text after a header (libinih ignores it), NUL bytes
+ * and lines longer than libinih's buffer instead of letting them be cut.
+ *
+ * Loading stays linear in the number of sections: duplicate sections are
+ * found through a hash table, duplicate keys are looked up among the current
+ * section's keys only, and kinds that compare sections with each other get an
+ * index built once (experiment_kind.finish_index_new).
  */
 #include "config.h"
 
@@ -44,10 +49,18 @@ const char *const config_run_keys[] = {
 
 #define READ_BUF	4096	/* our reader's own limit on a line */
 
+unsigned long config_check_steps;
+
+/* A key of the current section (sections cannot repeat, so earlier ones need not be kept). */
 struct seen_key {
-	int sec;		/* -1 for [run] */
 	int line;
 	char key[64];
+};
+
+/* Sections by (kind, label), so that finding a duplicate does not walk all earlier ones. */
+struct section_table {
+	size_t *slot;		/* 1 + index into cfg->sec; 0 = empty */
+	size_t cap;		/* power of two, more than twice the sections */
 };
 
 struct parse_state {
@@ -60,6 +73,8 @@ struct parse_state {
 	char err[CFG_ERR_LEN];
 	struct seen_key *seen;
 	size_t nseen, capseen;
+	size_t capsec;		/* allocated entries of cfg->sec */
+	struct section_table table;
 	char *linebuf;
 };
 
@@ -110,15 +125,159 @@ static int valid_label(const char *s)
 	return 1;
 }
 
-/* A section header line seen by the reader: "[name]" or "[name LABEL]". */
-static void begin_section(struct parse_state *ps, const char *text)
+static size_t section_hash(int kind_idx, const char *label)
+{
+	size_t h = 14695981039346656037ULL ^ (size_t)kind_idx;	/* FNV-1a */
+
+	for (; *label; label++)
+		h = (h ^ (unsigned char)*label) * 1099511628211ULL;
+	return h;
+}
+
+/* The section with this kind and label, or NULL. */
+static const struct section *table_find(struct parse_state *ps, int kind_idx, const char *label)
+{
+	const struct section_table *t = &ps->table;
+	size_t i;
+
+	if (!t->cap)
+		return NULL;
+	for (i = section_hash(kind_idx, label) & (t->cap - 1); t->slot[i]; i = (i + 1) & (t->cap - 1)) {
+		const struct section *s = &ps->cfg->sec[t->slot[i] - 1];
+
+		config_check_steps++;
+		if (s->kind_idx == kind_idx && !strcmp(s->label, label))
+			return s;
+	}
+	return NULL;
+}
+
+static void table_put(struct section_table *t, const struct section *sec, size_t idx)
+{
+	size_t i = section_hash(sec->kind_idx, sec->label) & (t->cap - 1);
+
+	while (t->slot[i])
+		i = (i + 1) & (t->cap - 1);
+	t->slot[i] = idx + 1;
+}
+
+/* Adds cfg->sec[idx], growing the table when it is half full. 0 or -1 (ENOMEM). */
+static int table_add(struct parse_state *ps, size_t idx)
+{
+	struct section_table *t = &ps->table;
+
+	if ((idx + 1) * 2 >= t->cap) {
+		size_t nc = t->cap ? t->cap * 2 : 64;
+		size_t *ns = calloc(nc, sizeof(*ns));
+
+		if (!ns)
+			return -1;
+		free(t->slot);
+		t->slot = ns;
+		t->cap = nc;
+		for (size_t i = 0; i < idx; i++)
+			table_put(t, &ps->cfg->sec[i], i);
+	}
+	table_put(t, &ps->cfg->sec[idx], idx);
+	return 0;
+}
+
+/* A new section entry in cfg->sec (capacity doubles, so n sections cost O(n) copies). */
+static struct section *section_append(struct parse_state *ps)
 {
 	struct config *cfg = ps->cfg;
-	char name[96], word[96], label[96], extra[96];
-	const struct experiment_kind *kind = NULL;
-	int kidx = -1, nw;
 	struct section *s;
 
+	if (cfg->nsec == ps->capsec) {
+		size_t nc = ps->capsec ? ps->capsec * 2 : 8;
+
+		s = realloc(cfg->sec, nc * sizeof(*s));
+		if (!s)
+			return NULL;
+		cfg->sec = s;
+		ps->capsec = nc;
+	}
+	s = &cfg->sec[cfg->nsec];
+	memset(s, 0, sizeof(*s));
+	return s;
+}
+
+static void begin_run(struct parse_state *ps, int nw, const char *name)
+{
+	struct config *cfg = ps->cfg;
+
+	if (nw != 1) {
+		set_err(ps, ps->line, "bad section name [%s]: [run] takes no label", name);
+		return;
+	}
+	if (cfg->run.line) {
+		set_err(ps, ps->line, "duplicate section [run] (first at line %d)", cfg->run.line);
+		return;
+	}
+	cfg->run.line = ps->line;
+	ps->cur = -1;
+}
+
+static int kind_index(const char *name)
+{
+	for (int i = 0; experiment_kinds[i]; i++)
+		if (!strcmp(experiment_kinds[i]->name, name))
+			return i;
+	return -1;
+}
+
+static void unknown_section(struct parse_state *ps, const char *name)
+{
+	char known[256] = "run";
+	size_t o = strlen(known);
+
+	for (int i = 0; experiment_kinds[i]; i++)
+		o += (size_t)snprintf(known + o, sizeof(known) - o, ", %s", experiment_kinds[i]->name);
+	set_err(ps, ps->line, "unknown section [%s] (known: %s)", name, known);
+}
+
+/* [kind] or [kind LABEL], already checked: a new section, unless it repeats one. */
+static void add_section(struct parse_state *ps, int kidx, const char *label)
+{
+	const struct experiment_kind *kind = experiment_kinds[kidx];
+	const struct section *dup = table_find(ps, kidx, label);
+	struct section *s;
+
+	if (dup) {
+		set_err(ps, ps->line, "duplicate section [%s] (first at line %d)", dup->title, dup->line);
+		return;
+	}
+	s = section_append(ps);
+	if (!s) {
+		set_err(ps, ps->line, "out of memory");
+		return;
+	}
+	s->kind = kind;
+	s->kind_idx = kidx;
+	s->line = ps->line;
+	/* begin_section() checked that the label fits: the precision only tells the compiler. */
+	snprintf(s->label, sizeof(s->label), "%.*s", (int)sizeof(s->label) - 1, label);
+	if (label[0])
+		snprintf(s->title, sizeof(s->title), "%s %s", kind->name, s->label);
+	else
+		snprintf(s->title, sizeof(s->title), "%s", kind->name);
+	s->priv = kind->section_new();
+	/* Counted before the checks below so that config_free() frees priv on error. */
+	ps->cfg->nsec++;
+	if (!s->priv || table_add(ps, ps->cfg->nsec - 1)) {
+		set_err(ps, ps->line, "out of memory");
+		return;
+	}
+	ps->cur = (int)ps->cfg->nsec - 1;
+}
+
+/* The text between '[' and ']' of a header line: "name" or "name LABEL". */
+static void begin_section(struct parse_state *ps, const char *text)
+{
+	char name[96], word[96], label[96], extra[96];
+	int kidx, nw;
+
+	ps->nseen = 0;	/* duplicate keys are per section */
 	snprintf(name, sizeof(name), "%s", text);
 	nw = sscanf(name, "%95s %95s %95s", word, label, extra);
 	if (nw <= 0) {
@@ -126,119 +285,128 @@ static void begin_section(struct parse_state *ps, const char *text)
 		return;
 	}
 	if (!strcmp(word, "run")) {
-		if (nw != 1) {
-			set_err(ps, ps->line, "bad section name [%s]: [run] takes no label", name);
-			return;
-		}
-		if (cfg->run.line) {
-			set_err(ps, ps->line, "duplicate section [run] (first at line %d)", cfg->run.line);
-			return;
-		}
-		cfg->run.line = ps->line;
-		ps->cur = -1;
+		begin_run(ps, nw, name);
 		return;
 	}
-	for (int i = 0; experiment_kinds[i]; i++)
-		if (!strcmp(experiment_kinds[i]->name, word)) {
-			kind = experiment_kinds[i];
-			kidx = i;
-		}
-	if (!kind) {
-		char known[256] = "run";
-		size_t o = strlen(known);
-
-		for (int i = 0; experiment_kinds[i]; i++)
-			o += (size_t)snprintf(known + o, sizeof(known) - o, ", %s",
-					      experiment_kinds[i]->name);
-		set_err(ps, ps->line, "unknown section [%s] (known: %s)", name, known);
+	kidx = kind_index(word);
+	if (kidx < 0) {
+		unknown_section(ps, name);
 		return;
 	}
 	if (nw == 3 || (nw == 2 && !valid_label(label))) {
 		set_err(ps, ps->line, "bad section name [%s]: expected [%s] or [%s LABEL] (label: letters, digits, _ - .)",
-			name, kind->name, kind->name);
+			name, word, word);
 		return;
 	}
-	if (nw == 1)
-		label[0] = '\0';
-	for (size_t i = 0; i < cfg->nsec; i++)
-		if (cfg->sec[i].kind == kind && !strcmp(cfg->sec[i].label, label)) {
-			set_err(ps, ps->line, "duplicate section [%s] (first at line %d)",
-				cfg->sec[i].title, cfg->sec[i].line);
-			return;
-		}
-	s = realloc(cfg->sec, (cfg->nsec + 1) * sizeof(*s));
-	if (!s) {
-		set_err(ps, ps->line, "out of memory");
+	if (nw == 2 && strlen(label) >= CFG_LABEL_LEN) {
+		set_err(ps, ps->line, "bad section name [%s]: label longer than %d characters",
+			name, CFG_LABEL_LEN - 1);
 		return;
 	}
-	cfg->sec = s;
-	s = &cfg->sec[cfg->nsec];
-	memset(s, 0, sizeof(*s));
-	s->kind = kind;
-	s->kind_idx = kidx;
-	s->line = ps->line;
-	snprintf(s->label, sizeof(s->label), "%s", label);
-	if (label[0])
-		snprintf(s->title, sizeof(s->title), "%s %s", kind->name, label);
-	else
-		snprintf(s->title, sizeof(s->title), "%s", kind->name);
-	s->priv = kind->section_new();
-	if (!s->priv) {
-		set_err(ps, ps->line, "out of memory");
-		return;
-	}
-	ps->cur = (int)cfg->nsec++;
+	add_section(ps, kidx, nw == 1 ? "" : label);
 }
 
-/* ini_reader: fgets that counts lines and watches section headers. */
+/*
+ * A line that starts with '[' (after blanks). libinih takes the name up to
+ * the first ']' and ignores the rest of the line, so "[latency] sizes = 64M"
+ * would silently plan the default sizes: only blanks or a comment may follow.
+ */
+static void see_header(struct parse_state *ps, char *open)
+{
+	char *close = strchr(open, ']'), *rest, *end;
+
+	if (!close)
+		return;		/* libinih reports the syntax error */
+	for (rest = close + 1; isspace((unsigned char)*rest); rest++)
+		;
+	if (*rest && *rest != ';' && *rest != '#') {
+		for (end = rest + strlen(rest); end > rest && isspace((unsigned char)end[-1]); end--)
+			;
+		set_err(ps, ps->line, "unexpected text after [%.*s]: '%.*s' (a section header stands alone on its line)",
+			(int)(close - open - 1), open + 1, (int)(end - rest), rest);
+		return;
+	}
+	*close = '\0';
+	begin_section(ps, open + 1);
+}
+
+/*
+ * Reads one physical line into ps->linebuf, of at most max characters
+ * before its newline. getc, not fgets: fgets hides a NUL byte and what
+ * follows it, and splits a long line into two. 1, 0 at the end of the
+ * file, or -1 with the error set.
+ */
+static int read_raw_line(struct parse_state *ps, size_t max)
+{
+	size_t n = 0;
+	int c = getc(ps->f);
+
+	if (c == EOF) {
+		if (ferror(ps->f))
+			set_err(ps, ps->line + 1, "read error: %s", strerror(errno));
+		return ferror(ps->f) ? -1 : 0;
+	}
+	ps->line++;
+	for (; c != EOF && c != '\n'; c = getc(ps->f)) {
+		if (c == '\0') {
+			set_err(ps, ps->line, "NUL byte at column %zu (a config file is text)", n + 1);
+			return -1;
+		}
+		if (n == max) {
+			set_err(ps, ps->line, "line too long (more than %zu characters)", max);
+			return -1;
+		}
+		ps->linebuf[n++] = (char)c;
+	}
+	if (c == EOF && ferror(ps->f)) {
+		set_err(ps, ps->line, "read error: %s", strerror(errno));
+		return -1;
+	}
+	if (c == '\n')
+		ps->linebuf[n++] = '\n';
+	ps->linebuf[n] = '\0';
+	return 1;
+}
+
+/* ini_reader: one line at a time, counted, with its section headers seen here first. */
 static char *reader(char *str, int num, void *stream)
 {
 	struct parse_state *ps = stream;
+	/* Room for the newline and the NUL in both buffers. */
+	size_t max = (size_t)(num < READ_BUF ? num : READ_BUF) - 2;
 	char *p;
-	size_t n;
 
 	if (ps->err_line)
 		return NULL;	/* stop at our first error */
-	if (!fgets(ps->linebuf, READ_BUF, ps->f))
+	if (read_raw_line(ps, max) <= 0)
 		return NULL;
-	ps->line++;
-	n = strlen(ps->linebuf);
-	if (n == READ_BUF - 1 && ps->linebuf[n - 1] != '\n') {
-		set_err(ps, ps->line, "line too long (more than %d characters)", READ_BUF - 2);
-		return NULL;
-	}
-	if (n >= (size_t)num) {
-		set_err(ps, ps->line, "line too long (more than %d characters)", num - 2);
-		return NULL;
-	}
-	memcpy(str, ps->linebuf, n + 1);
+	memcpy(str, ps->linebuf, strlen(ps->linebuf) + 1);
 	p = ps->linebuf;
+	if (ps->line == 1 && !strncmp(p, "\xEF\xBB\xBF", 3))
+		p += 3;		/* a UTF-8 byte order mark, which libinih skips too */
 	while (isspace((unsigned char)*p))
 		p++;
 	if (*p == '[') {
-		char *end = strchr(p, ']');
-
-		if (end) {
-			*end = '\0';
-			begin_section(ps, p + 1);
-			if (ps->err_line)
-				return NULL;
-		}
+		see_header(ps, p);
+		if (ps->err_line)
+			return NULL;
 	}
 	return str;
 }
 
-/* Duplicate keys: remembered per section. 0 or -1 (error set). */
+/* Duplicate keys, among the current section's keys. 0 or -1 (error set). */
 static int note_key(struct parse_state *ps, const char *key, const char *where)
 {
 	struct seen_key *k;
 
-	for (size_t i = 0; i < ps->nseen; i++)
-		if (ps->seen[i].sec == ps->cur && !strcmp(ps->seen[i].key, key)) {
+	for (size_t i = 0; i < ps->nseen; i++) {
+		config_check_steps++;
+		if (!strcmp(ps->seen[i].key, key)) {
 			set_err(ps, ps->line, "duplicate key '%s' in [%s] (first at line %d)",
 				key, where, ps->seen[i].line);
 			return -1;
 		}
+	}
 	if (ps->nseen == ps->capseen) {
 		size_t nc = ps->capseen ? ps->capseen * 2 : 32;
 
@@ -251,7 +419,6 @@ static int note_key(struct parse_state *ps, const char *key, const char *where)
 		ps->capseen = nc;
 	}
 	k = &ps->seen[ps->nseen++];
-	k->sec = ps->cur;
 	k->line = ps->line;
 	snprintf(k->key, sizeof(k->key), "%s", key);
 	return 0;
@@ -377,6 +544,37 @@ void config_free(struct config *cfg)
 	cfg->nsec = 0;
 }
 
+/*
+ * Every section's finish() in file order, each seeing the sections before it
+ * as the config holds them then; the first error stops.
+ */
+static void finish_sections(struct parse_state *ps)
+{
+	struct config *cfg = ps->cfg;
+	void *index[EXP_MAX_KINDS] = { NULL };
+	size_t nsec = cfg->nsec;
+
+	for (int k = 0; experiment_kinds[k]; k++)
+		if (experiment_kinds[k]->finish_index_new) {
+			index[k] = experiment_kinds[k]->finish_index_new(cfg);
+			if (!index[k])
+				set_err(ps, ps->line, "out of memory");
+		}
+	for (size_t i = 0; !ps->err_line && i < nsec; i++) {
+		struct section *s = &cfg->sec[i];
+		int line = s->line;
+		char msg[CFG_ERR_LEN] = "";
+
+		cfg->nsec = i;
+		if (s->kind->finish(cfg, s, index[s->kind_idx], msg, sizeof(msg), &line))
+			set_err(ps, line, "%s", msg);
+	}
+	cfg->nsec = nsec;
+	for (int k = 0; experiment_kinds[k]; k++)
+		if (index[k])
+			experiment_kinds[k]->finish_index_free(index[k]);
+}
+
 int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 {
 	struct parse_state ps;
@@ -403,6 +601,7 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	fclose(ps.f);
 	free(ps.linebuf);
 	free(ps.seen);
+	free(ps.table.slot);
 
 	/* libinih's own syntax errors come before ours when they are on an earlier line. */
 	if (rc > 0 && (!ps.err_line || rc < ps.err_line)) {
@@ -426,20 +625,8 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	if (!ps.err_line && cfg->nsec == 0)
 		set_err(&ps, ps.line ? ps.line : 1,
 			"no experiment section: add [latency] (see configs/README.md)");
-	for (size_t i = 0; !ps.err_line && i < cfg->nsec; i++) {
-		struct section *s = &cfg->sec[i];
-		int line = s->line;
-		char msg[CFG_ERR_LEN] = "";
-
-		/* finish() sees the sections before it as the config holds them now. */
-		size_t saved = cfg->nsec;
-
-		cfg->nsec = i;
-		rc = s->kind->finish(cfg, s, msg, sizeof(msg), &line);
-		cfg->nsec = saved;
-		if (rc)
-			set_err(&ps, line, "%s", msg);
-	}
+	if (!ps.err_line)
+		finish_sections(&ps);
 	if (ps.err_line) {
 		snprintf(err, errlen, "%s:%d: %s", path, ps.err_line, ps.err);
 		config_free(cfg);

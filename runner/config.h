@@ -9,6 +9,7 @@
 #include "experiment.h"
 
 #define CFG_ERR_LEN	1024
+#define CFG_LABEL_LEN	64	/* a section label's characters + 1 */
 
 /* Limits of [run] values (validation, not policy). */
 #define CFG_MAX_ITERATIONS	(16U << 20)
@@ -38,7 +39,7 @@ struct run_config {
 struct section {
 	const struct experiment_kind *kind;
 	int kind_idx;			/* index in experiment_kinds[] */
-	char label[64];			/* "" for [latency] */
+	char label[CFG_LABEL_LEN];	/* "" for [latency] */
 	char title[96];			/* "latency" or "latency atomic", as in the file */
 	int line;			/* line of the header */
 	void *priv;			/* the kind's parsed keys */
@@ -64,6 +65,13 @@ void config_free(struct config *cfg);
  * 0, or -1 if the key does not exist.
  */
 int config_get(const struct config *cfg, const char *key, char *buf, size_t len);
+
+/*
+ * Comparisons made by config_load()'s duplicate-section, duplicate-key and
+ * overlap checks since the program started. Unit tests read it to see that
+ * loading stays linear in the number of sections without timing anything.
+ */
+extern unsigned long config_check_steps;
 
 /* Keys of [run], for --help. */
 extern const char *const config_run_keys[];

@@ -96,9 +96,10 @@ int key_bool(const char *key, const char *value, int *out, char *err, size_t err
 	return 0;
 }
 
-int key_single_section(const struct config *cfg, const struct section *sec,
+int key_single_section(const struct config *cfg, const struct section *sec, const void *index,
 		       char *err, size_t errlen, int *line)
 {
+	(void)index;
 	for (size_t i = 0; i < cfg->nsec && &cfg->sec[i] != sec; i++) {
 		if (cfg->sec[i].kind == sec->kind) {
 			snprintf(err, errlen, "only one [%s] section per config (the first is at line %d)",

@@ -34,8 +34,11 @@ int key_u64(const char *key, const char *value, uint64_t lo, uint64_t hi, uint64
 /* yes/no (true/false, on/off, 1/0). */
 int key_bool(const char *key, const char *value, int *out, char *err, size_t errlen);
 
-/* For a kind that allows one section per config: -1 (and *line) on the second. */
-int key_single_section(const struct config *cfg, const struct section *sec,
+/*
+ * A finish() for a kind that allows one section per config: -1 (and *line)
+ * on the second. Takes no index.
+ */
+int key_single_section(const struct config *cfg, const struct section *sec, const void *index,
 		       char *err, size_t errlen, int *line);
 
 #endif

@@ -13,8 +13,41 @@
 #include "commands.h"
 #include "util.h"
 
+static int sys_ioctl(int fd, unsigned long cmd, void *arg)
+{
+	return ioctl(fd, cmd, arg);
+}
+
+int device_ioctl(struct device *d, unsigned long cmd, void *arg)
+{
+	device_ioctl_fn fn = d->ioctl_fn ? d->ioctl_fn : sys_ioctl;
+	size_t size = _IOC_SIZE(cmd);
+	unsigned char request[1U << _IOC_SIZEBITS];	/* the request as the caller made it */
+
+	if (size)
+		memcpy(request, arg, size);
+	for (unsigned restarts = 0;; restarts++) {
+		int err;
+
+		if (fn(d->fd, cmd, arg) == 0)
+			return 0;
+		err = errno;
+		if (err != EINTR || ab_stop)
+			return -err;
+		if (restarts == DEVICE_MAX_RESTARTS) {
+			ab_err("a request to %s was interrupted %u times in a row (is something stopping "
+			       "and continuing the runner?): giving up", ALLOCBENCH_DEVICE, restarts + 1);
+			return -EINTR;
+		}
+		if (size)
+			memcpy(arg, request, size);
+	}
+}
+
 int device_open(struct device *d)
 {
+	int err;
+
 	memset(d, 0, sizeof(*d));
 	d->fd = -1;
 	d->fd = open(ALLOCBENCH_DEVICE, O_RDWR | O_CLOEXEC);
@@ -46,8 +79,9 @@ int device_open(struct device *d)
 	}
 	memset(&d->info, 0, sizeof(d->info));
 	d->info.size = sizeof(d->info);
-	if (ioctl(d->fd, ALLOCBENCH_IOC_INFO, &d->info)) {
-		int e = errno;
+	err = device_ioctl(d, ALLOCBENCH_IOC_INFO, &d->info);
+	if (err) {
+		int e = -err;
 
 		if (e == ENOTTY || e == EINVAL || e == E2BIG)
 			ab_err("%s does not answer INFO (%s): the loaded module speaks another ABI than "
@@ -72,7 +106,7 @@ int device_open(struct device *d)
 		memset(a, 0, sizeof(*a));
 		a->size = sizeof(*a);
 		a->id = i;
-		if (ioctl(d->fd, ALLOCBENCH_IOC_ALLOCATOR, a) == 0) {
+		if (device_ioctl(d, ALLOCBENCH_IOC_ALLOCATOR, a) == 0) {
 			a->name[ALLOCBENCH_NAME_LEN - 1] = '\0';
 			d->alloc_known[i] = 1;
 		}
@@ -90,9 +124,7 @@ void device_close(struct device *d)
 int device_run(struct device *d, struct allocbench_run *req)
 {
 	req->size = sizeof(*req);
-	if (ioctl(d->fd, ALLOCBENCH_IOC_RUN, req))
-		return -errno;
-	return 0;
+	return device_ioctl(d, ALLOCBENCH_IOC_RUN, req);
 }
 
 int device_has_allocator(const struct device *d, unsigned id)

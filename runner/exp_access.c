@@ -22,7 +22,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "access_calc.h"
 #include "allocbench.h"
@@ -307,7 +306,7 @@ static int over_cap(const struct run_config *rc, uint64_t bytes)
 static int device_access(struct device *d, struct allocbench_access *a)
 {
 	a->size = sizeof(*a);
-	return ioctl(d->fd, ALLOCBENCH_IOC_ACCESS, a) ? -errno : 0;
+	return device_ioctl(d, ALLOCBENCH_IOC_ACCESS, a);
 }
 
 static int run_point(struct run_ctx *ctx, int idx, const struct point *pt, const char *prefix)
@@ -362,8 +361,7 @@ static int run_point(struct run_ctx *ctx, int idx, const struct point *pt, const
 	case -ENOMEM:
 		sl->skipped++;
 		return 0;
-	case -EINTR:
-		ab_stop = 1;
+	case -EINTR:	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
 		return -1;
 	default:
 		ab_err("ACCESS %s %s view %u size %s failed: %s (runner and module disagree on the ABI? "

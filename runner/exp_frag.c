@@ -25,7 +25,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "allocbench.h"
 #include "config.h"
@@ -266,10 +265,8 @@ static int measure_point(struct run_ctx *ctx, struct frag_state *st, int phase, 
 	r.samples = (uint64_t)(uintptr_t)samples;
 	r.samples_cap = attempts;
 	rc = device_run(ctx->dev, &r);
-	if (rc == -EINTR) {
-		ab_stop = 1;
+	if (rc == -EINTR)	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
 		return -1;
-	}
 	if (rc == -ENOMEM || rc == -E2BIG) {
 		m.status = "skipped";
 		return add_meas(st, &m);
@@ -429,7 +426,8 @@ static int frag_ioctl(struct run_ctx *ctx, struct allocbench_frag *f, uint32_t c
 	f->cmd = cmd;
 	f->percent = percent;
 	f->keep_order = keep_order;
-	return ioctl(ctx->dev->fd, ALLOCBENCH_IOC_FRAG, f) ? -errno : 0;
+	/* An interrupted HOLD is undone by the module, so sending it again is safe. */
+	return device_ioctl(ctx->dev, ALLOCBENCH_IOC_FRAG, f);
 }
 
 static int frag_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
@@ -466,8 +464,8 @@ static int frag_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 				  st->hold_rc == -EBUSY ? "busy (another hold exists)" :
 				  st->hold_rc == -EINTR ? "interrupted" : "error";
 		if (st->hold_rc == -EINTR)
-			ab_stop = 1;
-		if (st->hold_rc != -ENOTTY && st->hold_rc != -EBUSY && st->hold_rc != -EINTR)
+			return -1;	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
+		if (st->hold_rc != -ENOTTY && st->hold_rc != -EBUSY)
 			ab_err("frag: HOLD failed: %s", strerror(-st->hold_rc));
 		return ab_stop ? -1 : 0;
 	}

@@ -97,49 +97,131 @@ static int lat_parse_key(void *priv, const char *key, const char *value, int lin
 	return 1;
 }
 
+/* One size of one [latency] section: sorted, the sections that share a size are neighbours. */
+struct lat_size_ref {
+	uint64_t bytes;
+	size_t sec;		/* index in cfg->sec */
+};
+
+struct lat_index {
+	struct lat_size_ref *v;
+	size_t n;
+};
+
+static int size_ref_cmp(const void *a, const void *b)
+{
+	const struct lat_size_ref *x = a, *y = b;
+
+	if (x->bytes != y->bytes)
+		return x->bytes < y->bytes ? -1 : 1;
+	return (x->sec > y->sec) - (x->sec < y->sec);
+}
+
+static void lat_index_free(void *index)
+{
+	struct lat_index *ix = index;
+
+	free(ix->v);
+	free(ix);
+}
+
+/* Every (size, section) of the config's [latency] sections, sorted by size then section. */
+static void *lat_index_new(const struct config *cfg)
+{
+	struct lat_index *ix = calloc(1, sizeof(*ix));
+	size_t total = 0;
+
+	if (!ix)
+		return NULL;
+	for (size_t i = 0; i < cfg->nsec; i++)
+		if (cfg->sec[i].kind == &exp_latency)
+			total += ((const struct lat_section *)cfg->sec[i].priv)->sizes.n;
+	ix->v = malloc((total ? total : 1) * sizeof(*ix->v));
+	if (!ix->v) {
+		free(ix);
+		return NULL;
+	}
+	for (size_t i = 0; i < cfg->nsec; i++) {
+		const struct lat_section *s = cfg->sec[i].priv;
+
+		if (cfg->sec[i].kind != &exp_latency)
+			continue;
+		for (size_t k = 0; k < s->sizes.n; k++)
+			ix->v[ix->n++] = (struct lat_size_ref){ s->sizes.v[k], i };
+	}
+	qsort(ix->v, ix->n, sizeof(*ix->v), size_ref_cmp);
+	return ix;
+}
+
+/* First entry of the index with this size (or a larger one). */
+static size_t index_lower_bound(const struct lat_index *ix, uint64_t bytes)
+{
+	size_t lo = 0, hi = ix->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ix->v[mid].bytes < bytes)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Allocator, op and gfp sets intersect: at a shared size both sections measure a same point. */
+static int share_point_kinds(const struct lat_section *s, const struct lat_section *t)
+{
+	return (s->allocators & t->allocators) && (s->ops & t->ops) && (s->gfps & t->gfps);
+}
+
 static int lowest_bit(uint32_t m)
 {
 	return __builtin_ctz(m);
 }
 
-static int lat_finish(const struct config *cfg, const struct section *sec,
+/*
+ * Every (allocator, op, gfp, size) is one row of latency.csv: sections must
+ * not overlap. The message names the first earlier section that overlaps and
+ * their smallest shared point. Through the index, a size is compared only
+ * with the earlier sections that hold it; those do not overlap each other,
+ * so there are at most allocators x ops x gfps of them: loading stays linear.
+ */
+static int lat_finish(const struct config *cfg, const struct section *sec, const void *index,
 		      char *err, size_t errlen, int *line)
 {
-	const struct lat_section *s = sec->priv;
+	const struct lat_section *s = sec->priv, *t;
+	const struct lat_index *ix = index;
+	size_t self = (size_t)(sec - cfg->sec), first = SIZE_MAX;
+	uint64_t shared = 0;
+	const struct section *o;
+	char h[32];
 
-	/* Every (allocator, op, gfp, size) is one row of latency.csv: sections must not overlap. */
-	for (size_t i = 0; i < cfg->nsec; i++) {
-		const struct section *o = &cfg->sec[i];
-		const struct lat_section *t;
-		uint32_t a, op, g;
-
-		if (o->kind != sec->kind)
-			continue;
-		t = o->priv;
-		a = s->allocators & t->allocators;
-		op = s->ops & t->ops;
-		g = s->gfps & t->gfps;
-		if (!a || !op || !g)
-			continue;
-		for (size_t x = 0, y = 0; x < s->sizes.n && y < t->sizes.n;) {
-			if (s->sizes.v[x] < t->sizes.v[y]) {
-				x++;
-			} else if (s->sizes.v[x] > t->sizes.v[y]) {
-				y++;
-			} else {
-				char h[32];
-
-				snprintf(err, errlen,
-					 "[%s] measures points that [%s] (line %d) already has, e.g. %s %s %s %s: sections must not overlap",
-					 sec->title, o->title, o->line, allocator_name((unsigned)lowest_bit(a)),
-					 op_name((unsigned)lowest_bit(op)), gfp_name((unsigned)lowest_bit(g)),
-					 size_format(s->sizes.v[x], h, sizeof(h)));
-				*line = sec->line;
-				return -1;
+	for (size_t x = 0; x < s->sizes.n; x++) {
+		for (size_t k = index_lower_bound(ix, s->sizes.v[x]);
+		     k < ix->n && ix->v[k].bytes == s->sizes.v[x] && ix->v[k].sec < self &&
+		     ix->v[k].sec < first; k++) {
+			config_check_steps++;
+			if (share_point_kinds(s, cfg->sec[ix->v[k].sec].priv)) {
+				first = ix->v[k].sec;
+				shared = s->sizes.v[x];
+				break;
 			}
 		}
 	}
-	return 0;
+	if (first == SIZE_MAX)
+		return 0;
+	o = &cfg->sec[first];
+	t = o->priv;
+	snprintf(err, errlen,
+		 "[%s] measures points that [%s] (line %d) already has, e.g. %s %s %s %s: sections must not overlap",
+		 sec->title, o->title, o->line,
+		 allocator_name((unsigned)lowest_bit(s->allocators & t->allocators)),
+		 op_name((unsigned)lowest_bit(s->ops & t->ops)),
+		 gfp_name((unsigned)lowest_bit(s->gfps & t->gfps)),
+		 size_format(shared, h, sizeof(h)));
+	*line = sec->line;
+	return -1;
 }
 
 static int lat_plan(const struct config *cfg, const struct section *sec, struct plan *p)
@@ -442,8 +524,7 @@ static int run_error(struct run_ctx *ctx, struct slot *sl, const struct point *p
 	case -ENOMEM:	/* the module's own cap: more than half of MemAvailable held */
 		sl->skipped++;
 		return 1;
-	case -EINTR:
-		ab_stop = 1;
+	case -EINTR:	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
 		return -1;
 	default:
 		ab_err("RUN %s %s gfp=%s size=%s failed: %s (runner and module disagree on the ABI? "
@@ -696,6 +777,8 @@ const struct experiment_kind exp_latency = {
 	.section_new = lat_section_new,
 	.section_free = lat_section_free,
 	.parse_key = lat_parse_key,
+	.finish_index_new = lat_index_new,
+	.finish_index_free = lat_index_free,
 	.finish = lat_finish,
 	.plan = lat_plan,
 	.run_begin = lat_run_begin,

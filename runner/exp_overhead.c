@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
 
 #include "allocbench.h"
 #include "config.h"
@@ -116,6 +115,7 @@ static int ovh_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 {
 	struct ovh_state *st = ctx->state[idx];
 	struct ovh_row *row;
+	int err;
 
 	if (pt->repeat)
 		return 0;
@@ -140,8 +140,9 @@ static int ovh_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 		row->status = "unsupported";
 		return 0;
 	}
-	if (ioctl(ctx->dev->fd, ALLOCBENCH_IOC_FOOTPRINT, &row->fp)) {
-		switch (errno) {
+	err = device_ioctl(ctx->dev, ALLOCBENCH_IOC_FOOTPRINT, &row->fp);
+	if (err) {
+		switch (-err) {
 		case ENOTTY:
 			row->status = "unsupported";	/* a module without FOOTPRINT */
 			return 0;
@@ -155,12 +156,11 @@ static int ovh_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 		case E2BIG:
 			row->status = "skipped";
 			return 0;
-		case EINTR:
-			ab_stop = 1;
+		case EINTR:	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
 			return -1;
 		default:
 			ab_err("FOOTPRINT %s %" PRIu64 " failed: %s", allocator_name(pt->allocator),
-			       pt->bytes, strerror(errno));
+			       pt->bytes, strerror(-err));
 			return -1;
 		}
 	}

@@ -187,8 +187,7 @@ static enum limit_try probe_try(void *priv, uint64_t bytes)
 	case -EOPNOTSUPP:
 		t->unsupported = 1;
 		return LIMIT_TRY_ERROR;
-	case -EINTR:
-		ab_stop = 1;
+	case -EINTR:	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
 		return LIMIT_TRY_ERROR;
 	default:
 		ab_err("probe: RUN %s %" PRIu64 " bytes failed: %s", allocator_name(t->pt->allocator),

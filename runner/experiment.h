@@ -45,11 +45,21 @@ struct experiment_kind {
 	int (*parse_key)(void *priv, const char *key, const char *value, int line,
 			 char *err, size_t errlen);
 	/*
-	 * Validates a complete section once the whole file is read (earlier
-	 * sections of the config are complete). On error fills err and *line
-	 * (preset to the section header's line) and returns -1.
+	 * Optional: an index of the whole config for finish(), built once
+	 * before the first finish() and freed after the last, for checks that
+	 * would otherwise compare each section with every earlier one (and make
+	 * loading quadratic in the number of sections). NULL: out of memory.
 	 */
-	int (*finish)(const struct config *cfg, const struct section *sec,
+	void *(*finish_index_new)(const struct config *cfg);
+	void (*finish_index_free)(void *index);
+	/*
+	 * Validates a complete section once the whole file is read (earlier
+	 * sections of the config are complete; cfg->nsec counts only them).
+	 * index is this kind's finish_index_new() result, or NULL without one.
+	 * On error fills err and *line (preset to the section header's line)
+	 * and returns -1.
+	 */
+	int (*finish)(const struct config *cfg, const struct section *sec, const void *index,
 		      char *err, size_t errlen, int *line);
 
 	/* Plan: appends this section's points for one repeat. 0 or -1 (ENOMEM). */

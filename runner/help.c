@@ -40,7 +40,9 @@ static const struct cmd_help helps[] = {
 	  "  -h, --help            this text\n"
 	  "\n"
 	  "SIGINT/SIGTERM stop after the current request; .tmp files are removed and the\n"
-	  "exit code is 130. A second signal ends the process at once.\n" },
+	  "exit code is 130. A second signal ends the process at once. Stopping and\n"
+	  "continuing the runner (Ctrl-Z and fg, SIGSTOP/SIGCONT, a debugger) does not\n"
+	  "end the run: the interrupted request is sent again.\n" },
 	{ "check", "allocbench check -c CONFIG [--get KEY | --plan]",
 	  "Validates CONFIG like `run` does, without the module. Errors are printed as\n"
 	  "FILE:LINE: message. On success prints the number of planned points\n"

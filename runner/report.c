@@ -393,6 +393,47 @@ static int add_point(struct run_data *rd, const struct lat_point *p)
 	return 0;
 }
 
+/* Number columns of latency.csv that the report reads; the runner leaves a cell empty when it has no value. */
+static const char *const lat_real_cols[] = {
+	"p10_ns", "p50_ns", "p90_ns", "p99_ns", "median_ci_lo_ns", "median_ci_hi_ns",
+	"batch_p10_ns", "batch_p50_ns", "batch_p90_ns",
+};
+static const char *const lat_count_cols[] = { "samples", "failures", "batch_ops", "batch_samples" };
+
+static int blank(const char *s)
+{
+	return !s || !s[strspn(s, " \t")];
+}
+
+/*
+ * A cell that is neither empty nor a number is damage: read as "no value",
+ * it would turn a measured point into a missing one without a word.
+ * 0, or -1 with "FILE:LINE: ..." in err.
+ */
+static int check_lat_numbers(const struct csv_table *t, size_t r, const char *path, size_t line,
+			     char *err, size_t errlen)
+{
+	uint64_t u;
+
+	for (size_t i = 0; i < sizeof(lat_real_cols) / sizeof(lat_real_cols[0]); i++) {
+		const char *v = csv_get(t, r, lat_real_cols[i]);
+
+		if (!blank(v) && !isfinite(parse_double_c(v))) {
+			snprintf(err, errlen, "%s:%zu: bad number '%s' for %s", path, line, v, lat_real_cols[i]);
+			return -1;
+		}
+	}
+	for (size_t i = 0; i < sizeof(lat_count_cols) / sizeof(lat_count_cols[0]); i++) {
+		const char *v = csv_get(t, r, lat_count_cols[i]);
+
+		if (!blank(v) && parse_u64(v, &u) < 0) {
+			snprintf(err, errlen, "%s:%zu: bad count '%s' for %s", path, line, v, lat_count_cols[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 {
 	static const char *const required[] = { "allocator", "op", "size_bytes", "status" };
@@ -456,6 +497,8 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%zu: bad batch '%s'", path, line, bs);
 			goto fail;
 		}
+		if (check_lat_numbers(&rd->lat, r, path, line, err, errlen) < 0)
+			goto fail;
 		p.alloc = alloc_index(rd, an);
 		p.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
 					parse_bool(csv_get(&rd->lat, r, "touch")), batch > 1);

@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <dirent.h>
 #include <cmocka.h>
 
@@ -27,7 +28,11 @@ static const struct {
 	{ "burst-zero.conf", "3: bad number '0' for burst (expected 1..65536)" },
 	{ "duplicate-key.conf", "4: duplicate key 'seed' in [run] (first at line 2)" },
 	{ "duplicate-section.conf", "4: duplicate section [latency] (first at line 1)" },
+	{ "header-extra-bracket.conf", "1: unexpected text after [latency]: ']]' (a section header stands alone on its line)" },
+	{ "header-trailing-key.conf", "2: unexpected text after [latency]: 'sizes = 64M' (a section header stands alone on its line)" },
+	{ "header-trailing-text.conf", "1: unexpected text after [run]: 'garbage' (a section header stands alone on its line)" },
 	{ "empty-list.conf", "3: ops: empty list" },
+	{ "label-too-long.conf", "1: bad section name [latency aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa]: label longer than 63 characters" },
 	{ "iterations-below-min.conf", "3: iterations (20) is below min_samples (50)" },
 	{ "key-outside-section.conf", "1: key 'iterations' outside a section (start with [run] or [latency])" },
 	{ "no-experiment.conf", "2: no experiment section: add [latency] (see configs/README.md)" },
@@ -94,6 +99,48 @@ static void load_ok(const char *path, struct config *cfg)
 
 	if (config_load(path, cfg, err, sizeof(err)))
 		fail_msg("%s", err);
+}
+
+/* Writes len bytes (NUL bytes included) to a new temporary file; its path in path. */
+static void write_temp(char *path, const char *text, size_t len)
+{
+	int fd;
+	FILE *f;
+
+	strcpy(path, "/tmp/allocbench-test-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	f = fdopen(fd, "w");
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	assert_int_equal(fclose(f), 0);
+}
+
+/* Loads text (len bytes) and expects the error "PATH:" + want. */
+static void expect_error(const char *text, size_t len, const char *want)
+{
+	char path[64], full[CFG_ERR_LEN], err[CFG_ERR_LEN] = "";
+	struct config cfg;
+	int rc;
+
+	write_temp(path, text, len);
+	rc = config_load(path, &cfg, err, sizeof(err));
+	unlink(path);
+	if (rc != -1)
+		fail_msg("accepted, expected '%s'", want);
+	snprintf(full, sizeof(full), "%s:%s", path, want);
+	assert_string_equal(err, full);
+	assert_null(cfg.sec);
+}
+
+/* Loads text and expects it to be accepted; cfg must be freed by the caller. */
+static void expect_ok(const char *text, struct config *cfg)
+{
+	char path[64];
+
+	write_temp(path, text, strlen(text));
+	load_ok(path, cfg);
+	unlink(path);
 }
 
 static void test_quick_conf(void **state)
@@ -177,6 +224,129 @@ static void test_missing_file(void **state)
 	assert_string_equal(err, "/nonexistent/x.conf: cannot open: No such file or directory");
 }
 
+
+/* Only blanks or a comment may follow a section header; the header still counts. */
+static void test_header_comment_allowed(void **state)
+{
+	struct config cfg;
+
+	(void)state;
+	expect_ok("[run]   ; how the run behaves\n[latency] # defaults\n[latency big];x\nsizes = 8M\n", &cfg);
+	assert_int_equal(cfg.run.line, 1);
+	assert_int_equal(cfg.nsec, 2);
+	assert_string_equal(cfg.sec[1].title, "latency big");
+	config_free(&cfg);
+}
+
+/*
+ * A NUL byte ends the string fgets returns: the rest of the line was
+ * ignored, and past 4,095 bytes read as a line of its own.
+ */
+static void test_nul_bytes(void **state)
+{
+	static const char short_nul[] = "[latency]\nsizes = 64M\0 garbage\n";
+	static const char last_nul[] = "[latency]\nsizes = 64\0";
+	char text[8192];
+	size_t n = 0;
+
+	(void)state;
+	expect_error(short_nul, sizeof(short_nul) - 1, "2: NUL byte at column 12 (a config file is text)");
+	expect_error(last_nul, sizeof(last_nul) - 1, "2: NUL byte at column 11 (a config file is text)");
+
+	/* A value hidden after a NUL, 4,095 bytes into one physical line. */
+	n += (size_t)sprintf(text + n, "[latency]\n; c");
+	text[n++] = '\0';
+	memset(text + n, 'x', 4095 - 4);
+	n += 4095 - 4;
+	n += (size_t)sprintf(text + n, "sizes = 64M\n");
+	expect_error(text, n, "2: NUL byte at column 4 (a config file is text)");
+}
+
+/* Over-long lines are refused wherever they are: comment, value, last line without newline. */
+static void test_long_lines(void **state)
+{
+	char text[12000];
+	size_t n;
+
+	(void)state;
+	n = (size_t)sprintf(text, "[latency]\n; ");
+	memset(text + n, 'x', 5000);
+	n += 5000;
+	strcpy(text + n, "\nsizes = 8\n");
+	expect_error(text, strlen(text), "2: line too long (more than 198 characters)");
+
+	n = (size_t)sprintf(text, "[latency]\nsizes = 8\n\n; ");
+	memset(text + n, 'y', 9000);
+	n += 9000;	/* no newline at the end */
+	expect_error(text, n, "4: line too long (more than 198 characters)");
+
+	n = (size_t)sprintf(text, "[latency]\nsizes = 8");
+	memset(text + n, ' ', 190);
+	strcpy(text + n + 190, "\n");
+	expect_error(text, strlen(text), "2: line too long (more than 198 characters)");
+}
+
+/*
+ * The first earlier section that overlaps is named, with the smallest point
+ * both measure, even when a later-listed section shares a smaller size.
+ */
+static void test_overlap_names_first_section(void **state)
+{
+	static const char text[] =
+		"[latency a]\nallocators = kmalloc\nsizes = 256\n"
+		"[latency b]\nallocators = vmalloc\nsizes = 64\n"
+		"[latency c]\nsizes = 64, 256, 512\n";
+
+	(void)state;
+	expect_error(text, sizeof(text) - 1,
+		     "7: [latency c] measures points that [latency a] (line 1) already has, e.g. kmalloc alloc kernel 256: sections must not overlap");
+}
+
+/* n [latency] sections, each with a few keys and a size of its own. */
+static char *many_sections(size_t n)
+{
+	size_t cap = n * 96 + 1, o = 0;
+	char *text = malloc(cap);
+
+	assert_non_null(text);
+	for (size_t i = 0; i < n; i++)
+		o += (size_t)snprintf(text + o, cap - o,
+				      "[latency s%zu]\nallocators = kmalloc\nops = alloc\nsizes = %zu\n",
+				      i, 8 + 8 * i);
+	return text;
+}
+
+/* config_check_steps spent loading n sections. */
+static unsigned long load_steps(size_t n)
+{
+	char *text = many_sections(n);
+	unsigned long before = config_check_steps;
+	struct config cfg;
+
+	expect_ok(text, &cfg);
+	free(text);
+	assert_int_equal(cfg.nsec, n);
+	config_free(&cfg);
+	return config_check_steps - before;
+}
+
+/*
+ * Loading grew with the square of the sections (every new section compared
+ * with all earlier ones, every key with all earlier keys): 4x the sections
+ * must cost about 4x the comparisons, not 16x. Counted, not timed.
+ */
+static void test_load_is_linear(void **state)
+{
+	unsigned long small, big;
+
+	(void)state;
+	small = load_steps(500);
+	big = load_steps(2000);
+	assert_true(small > 0);
+	if (big > 5 * small)
+		fail_msg("500 sections: %lu steps, 2000 sections: %lu (more than linear)", small, big);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -186,6 +356,11 @@ int main(void)
 		cmocka_unit_test(test_default_conf),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_missing_file),
+		cmocka_unit_test(test_header_comment_allowed),
+		cmocka_unit_test(test_nul_bytes),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_overlap_names_first_section),
+		cmocka_unit_test(test_load_is_linear),
 	};
 
 	return cmocka_run_group_tests_name("config", tests, NULL, NULL);
