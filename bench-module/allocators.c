@@ -245,6 +245,29 @@ static void ab_free_pages_exact(void *obj, struct ab_req *req)
 	free_pages_exact(obj, req->bytes);
 }
 
+/* folios: compound pages, prepared and freed as one unit */
+
+#if AB_HAVE_FOLIO
+static void *ab_folio_alloc(struct ab_req *req)
+{
+	return folio_alloc(req->gfp, req->order);
+}
+
+static void ab_folio_put(void *obj, struct ab_req *req)
+{
+	folio_put(obj);
+}
+
+static void *ab_folio_addr(void *obj, struct ab_req *req)
+{
+	return folio_address(obj);
+}
+#else
+#define ab_folio_alloc	NULL
+#define ab_folio_put	NULL
+#define ab_folio_addr	NULL
+#endif
+
 /*
  * vmap: the pages are allocated once per request, untimed, and every vmap()
  * of the request maps the same set (aliases are legal). The timed region is
@@ -380,6 +403,14 @@ const struct ab_allocator ab_allocators[ALLOCBENCH_NR_ALLOCATORS] = {
 		.name = "alloc_pages_exact",
 		.alloc = ab_alloc_pages_exact, .free = ab_free_pages_exact,
 		.documented_max = ab_buddy_max,
+		.flags = AB_CONTIG | AB_ATOMIC,
+		.mapping = ALLOCBENCH_MAP_DIRECT,
+	},
+	[ALLOCBENCH_FOLIO_ALLOC] = {
+		.name = "folio_alloc",
+		.alloc = ab_folio_alloc, .free = ab_folio_put,
+		.documented_max = ab_buddy_max,
+		.addr = ab_folio_addr,
 		.flags = AB_CONTIG | AB_ATOMIC,
 		.mapping = ALLOCBENCH_MAP_DIRECT,
 	},

@@ -33,6 +33,13 @@
 #define AB_MAX_ORDER_KIND	ALLOCBENCH_MAX_ORDER_EXCLUSIVE
 #endif
 
+/* folio_alloc() and folio_put() appeared in 5.16. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 16, 0)
+#define AB_HAVE_FOLIO		1
+#else
+#define AB_HAVE_FOLIO		0
+#endif
+
 /* vmalloc_huge() appeared (exported GPL) in 5.18. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(5, 18, 0)
 #define AB_HAVE_VMALLOC_HUGE	1

@@ -17,6 +17,7 @@
 #include "allocbench.h"
 #include "allocators.h"
 #include "budget.h"
+#include "compat.h"
 #include "internal.h"
 #include "request.h"
 
@@ -113,6 +114,12 @@ static void ab_fp_inspect(u32 id, void *obj, struct ab_req *req,
 	case ALLOCBENCH_ALLOC_PAGES_EXACT:
 		r->data_bytes = PAGE_ALIGN(req->bytes);
 		break;
+#if AB_HAVE_FOLIO
+	case ALLOCBENCH_FOLIO_ALLOC:
+		r->data_bytes = folio_size(obj);
+		r->method |= ALLOCBENCH_FP_DATA_MEASURED;
+		break;
+#endif
 	default:	/* alloc_pages, __get_free_pages: the whole order */
 		r->data_bytes = PAGE_SIZE << req->order;
 		break;

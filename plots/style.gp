@@ -20,6 +20,7 @@
 #   get_free_pages     #7F7F7F   12  open diamond
 #   alloc_pages_exact  #B8A000   10  open inverted triangle
 #   vmap               #6A3D9A   15  filled pentagon
+#   folio_alloc        #17BECF   14  open pentagon
 #   (anything else)    #333333    1  plus
 
 ab_color(n) = \
@@ -33,7 +34,8 @@ ab_color(n) = \
     n eq "alloc_pages"       ? "#000000" : \
     n eq "get_free_pages"    ? "#7F7F7F" : \
     n eq "alloc_pages_exact" ? "#B8A000" : \
-    n eq "vmap"              ? "#6A3D9A" : "#333333"
+    n eq "vmap"              ? "#6A3D9A" : \
+    n eq "folio_alloc"       ? "#17BECF" : "#333333"
 
 ab_pt(n) = \
     n eq "kmalloc"           ?  7 : \
@@ -46,11 +48,12 @@ ab_pt(n) = \
     n eq "alloc_pages"       ?  4 : \
     n eq "get_free_pages"    ? 12 : \
     n eq "alloc_pages_exact" ? 10 : \
-    n eq "vmap"              ? 15 : 1
+    n eq "vmap"              ? 15 : \
+    n eq "folio_alloc"       ? 14 : 1
 
-# Position of an allocator in the ABI order (0..10), 11 for unknown names:
+# Position of an allocator in the ABI order (0..11), 12 for unknown names:
 # used to give each allocator its own lane in the failure strip.
-AB_ORDER = "kmalloc kzalloc kmem_cache kvmalloc vmalloc vzalloc vmalloc_huge alloc_pages get_free_pages alloc_pages_exact vmap"
+AB_ORDER = "kmalloc kzalloc kmem_cache kvmalloc vmalloc vzalloc vmalloc_huge alloc_pages get_free_pages alloc_pages_exact vmap folio_alloc"
 ab_index(n) = sum [i=1:words(AB_ORDER)] (word(AB_ORDER, i) eq n ? i - 1 : 0) + \
               (strstrt(" ".AB_ORDER." ", " ".n." ") ? 0 : words(AB_ORDER))
 AB_LANES = words(AB_ORDER) + 1

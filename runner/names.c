@@ -16,6 +16,7 @@ static const char *const allocators[ALLOCBENCH_NR_ALLOCATORS] = {
 	[ALLOCBENCH_GET_FREE_PAGES] = "get_free_pages",
 	[ALLOCBENCH_ALLOC_PAGES_EXACT] = "alloc_pages_exact",
 	[ALLOCBENCH_VMAP] = "vmap",
+	[ALLOCBENCH_FOLIO_ALLOC] = "folio_alloc",
 };
 
 static const char *const ops[ALLOCBENCH_NR_OPS] = {

@@ -21,6 +21,7 @@
 static const char *const known_allocators[] = {
 	"kmalloc", "kzalloc", "kmem_cache", "kvmalloc", "vmalloc", "vzalloc",
 	"vmalloc_huge", "alloc_pages", "get_free_pages", "alloc_pages_exact", "vmap",
+	"folio_alloc",
 };
 #define NR_KNOWN (sizeof(known_allocators) / sizeof(known_allocators[0]))
 

@@ -20,6 +20,7 @@ static const struct { const char *name, *abbr; } abbrevs[] = {
 	{ "alloc_pages", "pages" },
 	{ "get_free_pages", "gfpages" },
 	{ "alloc_pages_exact", "exact" },
+	{ "folio_alloc", "folio" },
 };
 
 static const char *abbr(const char *name)

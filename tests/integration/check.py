@@ -98,7 +98,7 @@ def read_config(path):
 
 
 ALL_ALLOCATORS = ['kmalloc', 'kzalloc', 'kmem_cache', 'kvmalloc', 'vmalloc', 'vzalloc', 'vmalloc_huge',
-                  'alloc_pages', 'get_free_pages', 'alloc_pages_exact', 'vmap']
+                  'alloc_pages', 'get_free_pages', 'alloc_pages_exact', 'vmap', 'folio_alloc']
 
 
 def split_list(v):

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes fixtures/latency.csv and fixtures/meta.csv: a synthetic run of all
-11 allocators with failed, unsupported, skipped and partial points, made
+12 allocators with failed, unsupported, skipped and partial points, made
 under TCG (emulated=yes). Deterministic; rerun after changing the schema."""
 import csv, math, os, random
 
@@ -9,7 +9,7 @@ out = os.path.join(here, "fixtures")
 rnd = random.Random(42)
 
 ALLOCS = ["kmalloc", "kzalloc", "kmem_cache", "kvmalloc", "vmalloc", "vzalloc",
-          "vmalloc_huge", "alloc_pages", "get_free_pages", "alloc_pages_exact", "vmap"]
+          "vmalloc_huge", "alloc_pages", "get_free_pages", "alloc_pages_exact", "vmap", "folio_alloc"]
 SIZES = [8 << i for i in range(24)]          # 8 .. 64M
 PAGE, KMAX, KCACHE = 4096, 4 << 20, 8192
 COLS = ["schema_version", "allocator", "op", "gfp", "size_bytes", "status", "samples", "failures",
@@ -36,7 +36,7 @@ def model(a, op, size):
             base += zero_ns(size) * (0.3 if size <= KCACHE else 0.1)
         if a == "kmem_cache":
             base *= 0.85
-    elif a in ("alloc_pages", "get_free_pages", "alloc_pages_exact"):
+    elif a in ("alloc_pages", "get_free_pages", "alloc_pages_exact", "folio_alloc"):
         if size > KMAX:
             return "failed"
         base = 15000 * (1 + 0.02 * math.log2(order_pages)) + zero_ns(order_pages * PAGE) * 0.95
@@ -44,6 +44,8 @@ def model(a, op, size):
             base *= 1.1
         if a == "get_free_pages":
             base *= 1.02
+        if a == "folio_alloc":      # compound-page preparation
+            base *= 1.15
     elif a == "vmap":
         if size < PAGE:
             return "unsupported"

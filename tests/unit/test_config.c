@@ -39,7 +39,7 @@ static const struct {
 	{ "number-out-of-range.conf", "2: bad number '5000' for batch (expected 1..4096)" },
 	{ "overlapping-sections.conf", "5: [latency small] measures points that [latency] (line 1) already has, e.g. kmalloc alloc kernel 32: sections must not overlap" },
 	{ "syntax-error.conf", "2: syntax error: expected '[section]', 'key = value' or a comment" },
-	{ "unknown-allocator.conf", "2: unknown allocator 'kmallok' (known: all, kmalloc, kzalloc, kmem_cache, kvmalloc, vmalloc, vzalloc, vmalloc_huge, alloc_pages, get_free_pages, alloc_pages_exact, vmap)" },
+	{ "unknown-allocator.conf", "2: unknown allocator 'kmallok' (known: all, kmalloc, kzalloc, kmem_cache, kvmalloc, vmalloc, vzalloc, vmalloc_huge, alloc_pages, get_free_pages, alloc_pages_exact, vmap, folio_alloc)" },
 	{ "unknown-gfp.conf", "2: unknown gfp 'nofs' (known: kernel, atomic, noretry, nowait)" },
 	{ "unknown-key-latency.conf", "3: unknown key 'size' in [latency]" },
 	{ "unknown-key-run.conf", "3: unknown key 'itertions' in [run]" },

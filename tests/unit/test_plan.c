@@ -9,6 +9,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "allocbench.h"
 #include "config.h"
 #include "plan.h"
 
@@ -66,11 +67,11 @@ static void test_count(void **state)
 	assert_int_equal(config_load(TOP_DIR "/configs/quick.conf", &cfg, err, sizeof(err)), 0);
 	assert_int_equal(plan_build(&cfg, &p), 0);
 	/*
-	 * [latency]: 11 allocators x 4 ops x 7 sizes; [access]: 11 x 1 layout
-	 * x 2 sizes; [mapping]: direct, vmap, vmalloc_huge x 1 layout x 1 size;
-	 * [uaccess] plans nothing (it runs on the host).
+	 * [latency]: every allocator x 4 ops x 7 sizes; [access]: every
+	 * allocator x 1 layout x 2 sizes; [mapping]: direct, vmap, vmalloc_huge
+	 * x 1 layout x 1 size; [uaccess] plans nothing (it runs on the host).
 	 */
-	assert_int_equal(p.n, 11 * 4 * 7 + 11 * 2 + 3);
+	assert_int_equal(p.n, ALLOCBENCH_NR_ALLOCATORS * 4 * 7 + ALLOCBENCH_NR_ALLOCATORS * 2 + 3);
 	plan_free(&p);
 	config_free(&cfg);
 }

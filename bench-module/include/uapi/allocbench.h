@@ -49,6 +49,11 @@ enum allocbench_allocator {
 	ALLOCBENCH_GET_FREE_PAGES	= 8,	/* __get_free_pages() */
 	ALLOCBENCH_ALLOC_PAGES_EXACT	= 9,
 	ALLOCBENCH_VMAP			= 10,	/* vmap() of order-0 pages; only vmap/vunmap timed */
+	/*
+	 * folio_alloc()/folio_put(): a compound page (__GFP_COMP), the way
+	 * most page allocations are made now; order = get_order(bytes)
+	 */
+	ALLOCBENCH_FOLIO_ALLOC		= 11,
 	ALLOCBENCH_NR_ALLOCATORS
 };
 
