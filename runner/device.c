@@ -18,6 +18,25 @@ static int sys_ioctl(int fd, unsigned long cmd, void *arg)
 	return ioctl(fd, cmd, arg);
 }
 
+/*
+ * EPERM and EBADF come from the module's door, before any request is read:
+ * say what they mean once, whatever experiment sent the request.
+ */
+static void explain_refusal(int err)
+{
+	static int told;
+
+	if (told++)
+		return;
+	if (err == EPERM)
+		ab_err("%s refused a request: requests that take memory need CAP_SYS_ADMIN, "
+		       "whatever the device node's mode says: run allocbench as root (sudo).",
+		       ALLOCBENCH_DEVICE);
+	else
+		ab_err("%s refused a request: the descriptor is not open for writing.",
+		       ALLOCBENCH_DEVICE);
+}
+
 int device_ioctl(struct device *d, unsigned long cmd, void *arg)
 {
 	device_ioctl_fn fn = d->ioctl_fn ? d->ioctl_fn : sys_ioctl;
@@ -32,6 +51,8 @@ int device_ioctl(struct device *d, unsigned long cmd, void *arg)
 		if (fn(d->fd, cmd, arg) == 0)
 			return 0;
 		err = errno;
+		if (err == EPERM || err == EBADF)
+			explain_refusal(err);
 		if (err != EINTR || ab_stop)
 			return -err;
 		if (restarts == DEVICE_MAX_RESTARTS) {
