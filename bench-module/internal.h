@@ -14,6 +14,11 @@ long ab_ioctl_run(struct file *file, void __user *uarg);	/* run.c */
 long ab_ioctl_access(struct file *file, void __user *uarg);	/* access.c */
 long ab_ioctl_frag(struct file *file, void __user *uarg);	/* frag.c */
 long ab_ioctl_footprint(struct file *file, void __user *uarg);	/* footprint.c */
+long ab_ioctl_scale(struct file *file, void __user *uarg);	/* scale.c */
+
+/* One measurement at a time: RUN series and SCALE requests (run.c). */
+int ab_measure_lock(void);
+void ab_measure_unlock(void);
 
 void ab_run_calibrate(void);					/* run.c */
 void ab_slab_debug_measure(void);				/* allocators.c */

@@ -5,7 +5,7 @@
  * /dev/allocbench: module init and the ioctl table. Each ioctl lives in
  * its own file (include/uapi/allocbench.h documents them): INFO and
  * ALLOCATOR here, RUN in run.c, ACCESS in access.c, FRAG in frag.c,
- * FOOTPRINT in footprint.c.
+ * FOOTPRINT in footprint.c, SCALE in scale.c.
  */
 #include <linux/capability.h>
 #include <linux/compat.h>
@@ -133,6 +133,7 @@ static const struct ab_ioctl_door ab_doors[] = {
 	{ ALLOCBENCH_IOC_ACCESS,	ab_ioctl_access,	true },
 	{ ALLOCBENCH_IOC_FRAG,		ab_ioctl_frag,		true },
 	{ ALLOCBENCH_IOC_FOOTPRINT,	ab_ioctl_footprint,	true },
+	{ ALLOCBENCH_IOC_SCALE,		ab_ioctl_scale,		true },
 };
 
 static long ab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)

@@ -28,10 +28,20 @@
 #include "timing.h"
 
 /*
- * One series at a time: concurrent series would measure each other's
- * contention, and a single holder keeps the memory guard meaningful.
+ * One measurement at a time (a RUN series, a SCALE request): concurrent
+ * ones would measure each other's contention.
  */
 static DEFINE_MUTEX(ab_run_mutex);
+
+int ab_measure_lock(void)
+{
+	return mutex_lock_interruptible(&ab_run_mutex) ? -EINTR : 0;
+}
+
+void ab_measure_unlock(void)
+{
+	mutex_unlock(&ab_run_mutex);
+}
 
 /**
  * struct ab_series - one RUN request in flight

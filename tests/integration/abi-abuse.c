@@ -1023,6 +1023,144 @@ static void test_concurrent_budget(void)
 	concurrent_budget(0);
 }
 
+/* ---- many CPUs at once: SCALE ---- */
+
+static struct allocbench_scale_thread scale_threads[ALLOCBENCH_MAX_THREADS];
+
+static struct allocbench_scale scale_req(uint32_t pattern, uint32_t threads)
+{
+	struct allocbench_scale r;
+
+	memset(&r, 0, sizeof(r));
+	r.size = sizeof(r);
+	r.allocator = ALLOCBENCH_KMALLOC;
+	r.pattern = pattern;
+	r.gfp = ALLOCBENCH_GFP_KERNEL;
+	r.bytes = 256;
+	r.threads = threads;
+	r.burst = pattern == ALLOCBENCH_SCALE_PAIR ? 0 : 32;
+	r.duration_ms = 200;
+	r.sample_every = 16;
+	r.samples = (uintptr_t)samples;
+	r.samples_per_thread = 64;
+	r.threads_out = (uintptr_t)scale_threads;
+	return r;
+}
+
+static int scale(struct allocbench_scale *r)
+{
+	return xioctl(ALLOCBENCH_IOC_SCALE, r);
+}
+
+static void test_scale_errors(void)
+{
+	struct allocbench_scale r;
+
+#define SCALE_BAD(desc, mut, want) do { r = scale_req(ALLOCBENCH_SCALE_PAIR, 1); mut; expect(desc, scale(&r), want); } while (0)
+	SCALE_BAD("SCALE allocator = NR_ALLOCATORS -> EINVAL", r.allocator = ALLOCBENCH_NR_ALLOCATORS, EINVAL);
+	SCALE_BAD("SCALE pattern = NR_SCALE_PATTERNS -> EINVAL", r.pattern = ALLOCBENCH_NR_SCALE_PATTERNS, EINVAL);
+	SCALE_BAD("SCALE threads = 0 -> EINVAL", r.threads = 0, EINVAL);
+	SCALE_BAD("SCALE threads = MAX_THREADS + 1 -> EINVAL", r.threads = ALLOCBENCH_MAX_THREADS + 1, EINVAL);
+	SCALE_BAD("SCALE duration_ms = 0 -> EINVAL", r.duration_ms = 0, EINVAL);
+	SCALE_BAD("SCALE duration_ms above the limit -> EINVAL", r.duration_ms = ALLOCBENCH_MAX_SCALE_MS + 1, EINVAL);
+	SCALE_BAD("SCALE sample_every = 0 -> EINVAL", r.sample_every = 0, EINVAL);
+	SCALE_BAD("SCALE burst with pattern pair -> EINVAL", r.burst = 4, EINVAL);
+	SCALE_BAD("SCALE burst = 0 with pattern burst -> EINVAL", r.pattern = ALLOCBENCH_SCALE_BURST, EINVAL);
+	SCALE_BAD("SCALE flags != 0 -> EINVAL", r.flags = 1, EINVAL);
+	SCALE_BAD("SCALE reserved[0] != 0 -> EINVAL", r.reserved[0] = 1, EINVAL);
+	SCALE_BAD("SCALE output elapsed_ns != 0 on input -> EINVAL", r.elapsed_ns = 1, EINVAL);
+	SCALE_BAD("SCALE bytes = 0 -> EINVAL", r.bytes = 0, EINVAL);
+	SCALE_BAD("SCALE bytes above total RAM -> E2BIG", r.bytes = info.totalram_bytes + info.page_size, E2BIG);
+	SCALE_BAD("SCALE threads_out NULL -> EFAULT", r.threads_out = 0, EFAULT);
+	SCALE_BAD("SCALE samples NULL -> EFAULT", r.samples = 0, EFAULT);
+	SCALE_BAD("SCALE threads above online CPUs -> ERANGE", r.threads = info.nr_cpus + 1, ERANGE);
+	SCALE_BAD("SCALE vmalloc with gfp atomic -> EOPNOTSUPP",
+		  r.allocator = ALLOCBENCH_VMALLOC; r.gfp = ALLOCBENCH_GFP_ATOMIC, EOPNOTSUPP);
+	SCALE_BAD("SCALE burst of 65536 x totalram/1024 on every CPU -> ENOMEM",
+		  r.pattern = ALLOCBENCH_SCALE_BURST; r.burst = ALLOCBENCH_MAX_BURST;
+		  r.bytes = info.totalram_bytes / 1024, ENOMEM);
+#undef SCALE_BAD
+}
+
+static void test_scale_patterns(void)
+{
+	static const char *const names[] = { "pair", "burst", "remote_free" };
+	uint32_t threads = info.nr_cpus < 2 ? info.nr_cpus : 2;
+
+	for (uint32_t p = 0; p < ALLOCBENCH_NR_SCALE_PATTERNS; p++) {
+		struct allocbench_scale r = scale_req(p, threads);
+		uint64_t ops = 0, remote = 0;
+		int ret, cpus_ok = 1, samples_ok = 1;
+
+		memset(scale_threads, 0xff, sizeof(scale_threads));
+		ret = scale(&r);
+		for (uint32_t t = 0; t < threads; t++) {
+			ops += scale_threads[t].ops;
+			remote += scale_threads[t].remote_frees;
+			cpus_ok &= scale_threads[t].cpu < info.nr_cpus;
+			samples_ok &= scale_threads[t].samples_written > 0 &&
+				      scale_threads[t].samples_written <= r.samples_per_thread;
+		}
+		report(!ret && ops > 0 && cpus_ok && samples_ok && r.cpus_online == info.nr_cpus &&
+		       (p != ALLOCBENCH_SCALE_REMOTE_FREE || threads < 2 || remote > 0) &&
+		       (threads < 2 || scale_threads[0].cpu != scale_threads[1].cpu),
+		       "SCALE kmalloc 256 %s x %u threads, 200 ms -> 0: %llu ops, %llu remote frees, CPUs %u/%u (ret %s)",
+		       names[p], threads, (unsigned long long)ops, (unsigned long long)remote,
+		       scale_threads[0].cpu, threads > 1 ? scale_threads[1].cpu : 0, errname(ret));
+	}
+}
+
+/* MemFree in kB, from /proc/meminfo. */
+static long mem_free_kb(void)
+{
+	char line[256];
+	long kb = -1;
+	FILE *f = fopen("/proc/meminfo", "r");
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, "MemFree: %ld kB", &kb) == 1)
+			break;
+	fclose(f);
+	return kb;
+}
+
+/* A runner killed mid-SCALE: every worker stops, every object comes back. */
+static void test_scale_kill(void)
+{
+	long before = mem_free_kb(), after;
+	int status = 0;
+	pid_t child = fork();
+
+	if (child == 0) {
+		struct allocbench_scale r = scale_req(ALLOCBENCH_SCALE_REMOTE_FREE,
+						      info.nr_cpus < 2 ? info.nr_cpus : 2);
+
+		r.duration_ms = 30000;
+		r.burst = 4096;
+		r.bytes = 4096;
+		_exit(scale(&r));
+	}
+	usleep(500 * 1000);
+	if (child > 0) {
+		kill(child, SIGKILL);
+		waitpid(child, &status, 0);
+	}
+	usleep(200 * 1000);
+	after = mem_free_kb();
+	report(child > 0 && WIFSIGNALED(status) && after > before - before / 50,
+	       "SIGKILL during SCALE remote_free 4K burst 4096: killed %s, MemFree %ld -> %ld kB (within 2 %%)",
+	       WIFSIGNALED(status) ? "yes" : "no", before, after);
+}
+
+static void test_scale(void)
+{
+	test_scale_errors();
+	test_scale_patterns();
+	test_scale_kill();
+}
+
 static void on_alarm(int sig)
 {
 	(void)sig;
@@ -1078,6 +1216,7 @@ static const struct {
 	{ "buddy", test_buddy_after_hold },
 	{ "kmem-cache-limit", test_kmem_cache_limit },
 	{ "concurrent-budget", test_concurrent_budget },
+	{ "scale", test_scale },
 	{ "signal", test_signal },
 };
 

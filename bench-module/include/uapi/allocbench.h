@@ -491,6 +491,101 @@ struct allocbench_footprint {
  * returns 0.
  */
 
+/* ---- many CPUs at once: ALLOCBENCH_IOC_SCALE ---- */
+
+/*
+ * ALLOCBENCH_IOC_SCALE: one worker kthread bound to each of the first
+ * 'threads' online CPUs, all started together, each running the pattern on
+ * the allocator for 'duration_ms', then all stopped. Workers take no lock
+ * of the module's while they run; the request holds the module's
+ * measurement lock, so no RUN series runs beside it. Every operation is
+ * counted; one in 'sample_every' is timed (ticks, raw, like RUN's
+ * samples), up to 'samples_per_thread' per worker.
+ *
+ *   PAIR         allocate and free one object, again and again; a timed
+ *                sample is the pair
+ *   BURST        allocate 'burst' objects, then free them; a timed sample
+ *                is one allocation
+ *   REMOTE_FREE  worker i allocates 'burst' objects and hands them to
+ *                worker i+1 (mod threads) through a ring, which frees
+ *                them: the slab remote-free and page-allocator drain
+ *                paths; a timed sample is one allocation. A full ring
+ *                makes the allocating worker free the object itself
+ *                (counted in local_frees). With one thread every free is
+ *                local.
+ * Every object a worker holds, and every object left in a ring, is freed
+ * before the request returns, also when a signal stops it.
+ */
+enum allocbench_scale_pattern {
+	ALLOCBENCH_SCALE_PAIR		= 0,
+	ALLOCBENCH_SCALE_BURST		= 1,
+	ALLOCBENCH_SCALE_REMOTE_FREE	= 2,
+	ALLOCBENCH_NR_SCALE_PATTERNS
+};
+
+#define ALLOCBENCH_MAX_THREADS		256U
+#define ALLOCBENCH_MAX_SCALE_MS		60000U
+#define ALLOCBENCH_MAX_SCALE_SAMPLES	(1U << 16)	/* per thread */
+
+/* One worker's figures, out; an array of 'threads' of them at threads_out. */
+struct allocbench_scale_thread {
+	__u64 ops;		/* allocations made (PAIR: pairs) */
+	__u64 failures;		/* allocations that failed */
+	__u64 remote_frees;	/* objects this worker freed that another CPU allocated */
+	__u64 local_frees;	/* REMOTE_FREE: objects freed by their allocating worker */
+	__u64 elapsed_ns;	/* from the common start to this worker's stop */
+	__u32 cpu;		/* the CPU the worker was bound to */
+	__u32 samples_written;	/* timed samples in this worker's slice of samples */
+	__u64 reserved[2];	/* written as zero */
+};
+
+struct allocbench_scale {
+	__u32 size;		/* in: sizeof(struct allocbench_scale) */
+	__u32 allocator;	/* in: enum allocbench_allocator */
+	__u32 pattern;		/* in: enum allocbench_scale_pattern */
+	__u32 gfp;		/* in: enum allocbench_gfp */
+	__u64 bytes;		/* in: object size, 1 .. totalram */
+	__u32 threads;		/* in: 1 .. min(online CPUs, ALLOCBENCH_MAX_THREADS) */
+	__u32 burst;		/* in: BURST, REMOTE_FREE: 1 .. ALLOCBENCH_MAX_BURST; PAIR: 0 */
+	__u32 duration_ms;	/* in: 1 .. ALLOCBENCH_MAX_SCALE_MS */
+	__u32 sample_every;	/* in: time one operation in this many, >= 1 */
+	__u64 samples;		/* in: user pointer to __u64[threads * samples_per_thread] */
+	__u32 samples_per_thread; /* in: 0 .. ALLOCBENCH_MAX_SCALE_SAMPLES */
+	__u32 flags;		/* in: zero (none defined) */
+	__u64 threads_out;	/* in: user pointer to struct allocbench_scale_thread[threads] */
+	__u64 elapsed_ns;	/* out: wall time of the whole request */
+	__u32 cpus_online;	/* out: online CPUs when the request ran */
+	__u32 out_flags;	/* out: ALLOCBENCH_OUT_NOT_ATTEMPTED as for RUN */
+	__u64 reserved[4];	/* zero */
+};
+
+/*
+ * Errors of ALLOCBENCH_IOC_SCALE, in the order they are checked:
+ *  -EPERM      the caller lacks CAP_SYS_ADMIN
+ *  -EBADF      the descriptor is not open for writing
+ *  -EFAULT     the struct itself cannot be read
+ *  -EINVAL     size below the first layout; unknown allocator, pattern,
+ *              gfp or flag; threads 0 or above ALLOCBENCH_MAX_THREADS;
+ *              burst not matching the pattern or above ALLOCBENCH_MAX_BURST;
+ *              duration_ms 0 or above ALLOCBENCH_MAX_SCALE_MS;
+ *              sample_every 0; samples_per_thread above its limit; output
+ *              or reserved fields not zero; bytes 0
+ *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
+ *              nonzero tail bytes; bytes above total RAM
+ *  -EFAULT     the struct cannot be written back, or the samples or
+ *              threads_out buffers are not writable
+ *  -ERANGE     threads above the CPUs online now
+ *  -EOPNOTSUPP allocator not available on this kernel, or gfp atomic for
+ *              an allocator that may sleep
+ *  -ENOMEM     the objects all workers hold at once (threads x burst, and
+ *              for REMOTE_FREE the rings), with what every other request in
+ *              flight reserved, exceed half of MemAvailable; or the
+ *              module's own bookkeeping or a worker could not be made
+ *  -EINTR      a signal arrived; every worker stopped, nothing is held
+ * An allocation that fails is not an error: it is counted in its worker's
+ * failures and the ioctl returns 0.
+ */
+
 #define ALLOCBENCH_IOC_MAGIC	0xAB
 #define ALLOCBENCH_IOC_INFO	_IOWR(ALLOCBENCH_IOC_MAGIC, 1, struct allocbench_info)
 #define ALLOCBENCH_IOC_ALLOCATOR _IOWR(ALLOCBENCH_IOC_MAGIC, 2, struct allocbench_allocator_info)
@@ -499,5 +594,6 @@ struct allocbench_footprint {
 
 #define ALLOCBENCH_IOC_FRAG	_IOWR(ALLOCBENCH_IOC_MAGIC, 5, struct allocbench_frag)
 #define ALLOCBENCH_IOC_FOOTPRINT _IOWR(ALLOCBENCH_IOC_MAGIC, 6, struct allocbench_footprint)
+#define ALLOCBENCH_IOC_SCALE	_IOWR(ALLOCBENCH_IOC_MAGIC, 7, struct allocbench_scale)
 
 #endif /* _UAPI_ALLOCBENCH_H */
