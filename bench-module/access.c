@@ -279,8 +279,13 @@ static int ab_pass(struct ab_access *x, struct chain *c, void **p, u64 *ticks)
 		case ALLOCBENCH_PATTERN_SEQ: {
 			/* Whole pages: 512 words each; elements is a page multiple. */
 			size_t wpp = PAGE_SIZE / sizeof(u64);
-			size_t first = (done % x->r.elements) / wpp;
-			size_t np = min_t(u64, AB_CHUNK_WORDS / wpp, x->npages - first);
+			size_t first, np;
+			u64 word;
+
+			/* math64: a 32-bit kernel has no u64 % u64 of its own */
+			div64_u64_rem(done, x->r.elements, &word);
+			first = (size_t)word / wpp;
+			np = min_t(u64, AB_CHUNK_WORDS / wpp, x->npages - first);
 
 			n = (u64)np * wpp;
 			t += ab_seq_chunk(x, first, np);

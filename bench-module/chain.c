@@ -56,7 +56,8 @@ static bool chain_is_pow2(size_t v)
 size_t chain_elements(enum chain_layout layout, size_t npages,
 		      size_t page_size, size_t line_size)
 {
-	if (!npages || npages > 0xffffffffULL || !chain_is_pow2(page_size) ||
+	/* npages must fit 32 bits (written so that 32-bit builds see no constant compare) */
+	if (!npages || npages != (uint32_t)npages || !chain_is_pow2(page_size) ||
 	    !chain_is_pow2(line_size) || line_size < sizeof(void *) ||
 	    line_size > page_size)
 		return 0;

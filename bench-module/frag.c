@@ -55,6 +55,7 @@
 #include "frag.h"
 #include "internal.h"
 #include "request.h"
+#include "vspace.h"
 
 /* One hold in the whole system: two would only fight over the floor. */
 static atomic_t ab_frag_busy = ATOMIC_INIT(0);
@@ -100,6 +101,7 @@ static void ab_frag_drain_zone(struct page *block, unsigned int order)
 {
 	unsigned long pfn = page_to_pfn(block), nr = 1UL << order;
 
+	set_page_private(block, 0);
 	__free_pages(block, order);
 #if AB_HAVE_CONTIG_DRAIN
 	if (!ab_alloc_contig_range(pfn, pfn + nr, GFP_KERNEL | __GFP_NOWARN))
@@ -110,7 +112,6 @@ static void ab_frag_drain_zone(struct page *block, unsigned int order)
 /* Free the pins, then drain the free lists of every zone they were in. */
 static unsigned long ab_frag_free_pinned(struct ab_file *f)
 {
-	unsigned int order = ab_max_order();
 	struct page *page, *next;
 	unsigned long n = 0;
 
@@ -123,36 +124,61 @@ static unsigned long ab_frag_free_pinned(struct ab_file *f)
 	}
 	list_for_each_entry_safe(page, next, &f->flush, lru) {
 		list_del(&page->lru);
-		ab_frag_drain_zone(page, order);
+		ab_frag_drain_zone(page, page_private(page));
 	}
 	return n;
 }
 
 /*
+ * One block per zone the hold can reach: the first pass takes pages from
+ * every zone GFP_KERNEL falls back to (normal, DMA32, and DMA last of all).
  * Movable blocks: alloc_contig_range() isolates them as movable and leaves
- * them so. Without a DMA32 zone __GFP_DMA32 lands in the same zone as the
- * first, and the block is given back.
+ * them so. Where a zone is missing its modifier lands in another zone, and
+ * the duplicate block is given back.
  */
-static const gfp_t ab_frag_flush_zones[] = { __GFP_MOVABLE, __GFP_DMA32 | __GFP_MOVABLE };
+static const gfp_t ab_frag_flush_zones[] = {
+	__GFP_MOVABLE, __GFP_DMA32 | __GFP_MOVABLE, __GFP_DMA,
+};
+
+/* The largest block, down to one pageblock (what isolation works on). */
+static struct page *ab_frag_flush_block(gfp_t zone_gfp)
+{
+	unsigned int order;
+
+	for (order = ab_max_order(); order + 1 > pageblock_order; order--) {
+		struct page *page = alloc_pages(AB_FRAG_GFP | zone_gfp, order);
+
+		if (page) {
+			set_page_private(page, order);
+			return page;
+		}
+		if (!order)
+			break;
+	}
+	return NULL;
+}
 
 static void ab_frag_take_flush_blocks(struct ab_file *f)
 {
-	unsigned int order = ab_max_order();
 	struct page *page, *kept;
 	int i;
 
 	for (i = 0; i < ARRAY_SIZE(ab_frag_flush_zones); i++) {
 		bool dup = false;
 
-		page = alloc_pages(AB_FRAG_GFP | ab_frag_flush_zones[i], order);
+		page = ab_frag_flush_block(ab_frag_flush_zones[i]);
 		if (!page)
 			continue;
 		list_for_each_entry(kept, &f->flush, lru)
 			dup |= page_zone(kept) == page_zone(page);
-		if (dup)
+		if (dup) {
+			unsigned int order = page_private(page);
+
+			set_page_private(page, 0);
 			__free_pages(page, order);
-		else
+		} else {
 			list_add(&page->lru, &f->flush);
+		}
 	}
 }
 
@@ -176,6 +202,7 @@ int ab_file_release(struct inode *inode, struct file *file)
 	if (!f)
 		return 0;
 	ab_frag_release_held(f);
+	ab_vspace_file_release(f);
 	mutex_destroy(&f->lock);
 	kfree(f);
 	file->private_data = NULL;

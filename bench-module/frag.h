@@ -18,12 +18,14 @@ struct inode;
  * @lock: serialises the requests of this file that change its state
  * @held: pages of a fragmentation hold, linked through page->lru
  * @nr_held: entries in @held
- * @flush: blocks of the largest order taken at HOLD, at most one per zone,
- *	used at release to drain every CPU's free lists of that zone (see
- *	ab_frag_drain_zone()), linked through page->lru
+ * @flush: blocks taken at HOLD, at most one per zone, each of the largest
+ *	order the zone had (page_private() holds it), used at release to
+ *	drain every CPU's free lists of that zone (see ab_frag_drain_zone()),
+ *	linked through page->lru
  * @reserved_pages: pages of the module's budget this hold reserved while
  *	it was being taken
  * @holding: this file owns the system's one hold
+ * @vspace: this file's hold on the vmalloc range (vspace.c), or NULL
  *
  * Everything here is freed by ab_file_release(), so closing the file (and
  * therefore killing the process) gives every page back.
@@ -35,6 +37,7 @@ struct ab_file {
 	struct list_head flush;
 	unsigned long reserved_pages;
 	bool holding;
+	struct ab_vspace *vspace;
 };
 
 int ab_file_open(struct inode *inode, struct file *file);

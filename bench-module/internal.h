@@ -15,6 +15,7 @@ long ab_ioctl_access(struct file *file, void __user *uarg);	/* access.c */
 long ab_ioctl_frag(struct file *file, void __user *uarg);	/* frag.c */
 long ab_ioctl_footprint(struct file *file, void __user *uarg);	/* footprint.c */
 long ab_ioctl_scale(struct file *file, void __user *uarg);	/* scale.c */
+long ab_ioctl_vspace(struct file *file, void __user *uarg);	/* vspace.c */
 
 /* One measurement at a time: RUN series and SCALE requests (run.c). */
 int ab_measure_lock(void);

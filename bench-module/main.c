@@ -5,12 +5,13 @@
  * /dev/allocbench: module init and the ioctl table. Each ioctl lives in
  * its own file (include/uapi/allocbench.h documents them): INFO and
  * ALLOCATOR here, RUN in run.c, ACCESS in access.c, FRAG in frag.c,
- * FOOTPRINT in footprint.c, SCALE in scale.c.
+ * FOOTPRINT in footprint.c, SCALE in scale.c, VSPACE in vspace.c.
  */
 #include <linux/capability.h>
 #include <linux/compat.h>
 #include <linux/cpumask.h>
 #include <linux/fs.h>
+#include <linux/math64.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -32,6 +33,9 @@ static int ab_info_validate(const void *req)
 {
 	const struct allocbench_info *in = req;
 
+	/* vmalloc_start was reserved[0]: zero on input, as before */
+	if (in->vmalloc_start)
+		return -EINVAL;
 	return ab_all_zero(in->reserved, ARRAY_SIZE(in->reserved)) ? 0 : -EINVAL;
 }
 
@@ -66,6 +70,9 @@ static long ab_ioctl_info(struct file *file, void __user *uarg)
 	info.timer_hz = ab_timer.hz;
 	info.timer_overhead_ticks = ab_timer.overhead;
 	info.call_overhead_mticks = ab_timer.call_mticks;
+	/* A kernel address: only for those who may see vmallocinfo's (kptr_restrict 1). */
+	if (capable(CAP_SYSLOG))
+		info.vmalloc_start = VMALLOC_START;
 	for (i = 0; i < ALLOCBENCH_NR_ALLOCATORS; i++)
 		if (ab_available(&ab_allocators[i]))
 			info.allocators |= BIT_ULL(i);
@@ -134,6 +141,7 @@ static const struct ab_ioctl_door ab_doors[] = {
 	{ ALLOCBENCH_IOC_FRAG,		ab_ioctl_frag,		true },
 	{ ALLOCBENCH_IOC_FOOTPRINT,	ab_ioctl_footprint,	true },
 	{ ALLOCBENCH_IOC_SCALE,		ab_ioctl_scale,		true },
+	{ ALLOCBENCH_IOC_VSPACE,	ab_ioctl_vspace,	true },
 };
 
 static long ab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
@@ -162,7 +170,7 @@ static long ab_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 
 static const struct file_operations ab_fops = {
 	.owner		= THIS_MODULE,
-	/* per-file state: a fragmentation hold dies with its file */
+	/* per-file state: a fragmentation hold and a vmalloc-range hold die with their file */
 	.open		= ab_file_open,
 	.release	= ab_file_release,
 	.unlocked_ioctl	= ab_ioctl,
@@ -180,6 +188,7 @@ static struct miscdevice ab_misc = {
 
 static int __init ab_init(void)
 {
+	u32 call_frac;
 	int ret;
 
 	ret = ab_timer_init();
@@ -190,11 +199,12 @@ static int __init ab_init(void)
 	ret = misc_register(&ab_misc);
 	if (ret)
 		return ret;
-	pr_info("allocbench: %s, timer %s %llu Hz overhead %llu ticks, call %llu.%03llu ticks, kmem_cache unmerged by %s, up to %llu bytes\n",
+	pr_info("allocbench: %s, timer %s %llu Hz overhead %llu ticks, call %llu.%03u ticks, kmem_cache unmerged by %s, up to %llu bytes\n",
 		AB_MODULE_VERSION,
 		ab_timer.kind == ALLOCBENCH_TIMER_TSC ? "tsc" : "ktime",
-		ab_timer.hz, ab_timer.overhead, ab_timer.call_mticks / 1000,
-		ab_timer.call_mticks % 1000, AB_KMEM_CACHE_UNMERGE,
+		ab_timer.hz, ab_timer.overhead,
+		div_u64_rem(ab_timer.call_mticks, 1000, &call_frac),
+		call_frac, AB_KMEM_CACHE_UNMERGE,
 		ab_allocators[ALLOCBENCH_KMEM_CACHE].call_max());
 	return 0;
 }

@@ -82,18 +82,40 @@ int ab_answer_writable(void __user *uarg, const void *req, u32 usize, size_t ksi
 	return copy_to_user(uarg, req, min_t(size_t, usize, ksize)) ? -EFAULT : 0;
 }
 
+/* Reads one byte and writes it back: -EFAULT unless the page is writable. */
+static int ab_touch_user_byte(u8 __user *p)
+{
+	u8 v;
+
+	return get_user(v, p) || put_user(v, p) ? -EFAULT : 0;
+}
+
 /**
- * ab_samples_writable() - the sample buffer exists and can be written
- * @usamples: the caller's buffer
- * @n: entries the request may write
+ * ab_user_writable() - @len bytes at @uptr exist and can be written
+ * @uptr: the caller's buffer
+ * @len: its length
  *
- * Cleared now, so a request that fails later leaves zeros, never samples
- * of a series that did not complete.
+ * One byte of every page it spans, and its last byte, is read and written
+ * back unchanged: a buffer that runs into a read-only or unmapped page
+ * fails with -EFAULT and nothing in it has changed.
  */
+int ab_user_writable(void __user *uptr, size_t len)
+{
+	unsigned long addr = (unsigned long)uptr, end;
+
+	if (!len)
+		return 0;
+	if (!access_ok(uptr, len))
+		return -EFAULT;
+	end = addr + len - 1;
+	for (; addr < end; addr = (addr | (PAGE_SIZE - 1)) + 1)
+		if (ab_touch_user_byte((u8 __user *)addr))
+			return -EFAULT;
+	return ab_touch_user_byte((u8 __user *)end);
+}
+
+/* The sample buffer of @n entries can be written (see ab_user_writable()). */
 int ab_samples_writable(u64 __user *usamples, size_t n)
 {
-	if (!access_ok(usamples, n * sizeof(u64)) ||
-	    clear_user(usamples, n * sizeof(u64)))
-		return -EFAULT;
-	return 0;
+	return ab_user_writable(usamples, n * sizeof(u64));
 }

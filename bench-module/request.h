@@ -11,6 +11,7 @@
 int ab_copy_request(void *dst, size_t ksize, const void __user *uarg,
 		    int (*validate)(const void *req), u32 *usize);
 int ab_answer_writable(void __user *uarg, const void *req, u32 usize, size_t ksize);
+int ab_user_writable(void __user *uptr, size_t len);
 int ab_samples_writable(u64 __user *usamples, size_t n);
 
 /* True when every one of the @n reserved words is zero. */

@@ -19,6 +19,7 @@
 #include <linux/cpumask.h>
 #include <linux/err.h>
 #include <linux/kthread.h>
+#include <linux/math64.h>
 #include <linux/mm.h>
 #include <linux/overflow.h>
 #include <linux/sched.h>
@@ -135,11 +136,20 @@ static void ab_sample(struct ab_worker *w, u64 ticks)
 		w->samples[w->out.samples_written++] = ticks;
 }
 
+/* One operation in @every is timed (math64: no u64 % u32 on 32-bit kernels). */
+static inline bool ab_scale_timed(const struct ab_worker *w, u32 every)
+{
+	u32 rem;
+
+	div_u64_rem(w->out.ops, every, &rem);
+	return !rem;
+}
+
 /* One allocation, timed when its turn comes. */
 static void *ab_scale_alloc(struct ab_worker *w)
 {
 	struct ab_scale *s = w->s;
-	bool timed = !(w->out.ops % s->r.sample_every);
+	bool timed = ab_scale_timed(w, s->r.sample_every);
 	u64 t0 = 0;
 	void *obj;
 
@@ -157,7 +167,7 @@ static void *ab_scale_alloc(struct ab_worker *w)
 static void ab_scale_pair(struct ab_worker *w)
 {
 	struct ab_scale *s = w->s;
-	bool timed = !(w->out.ops % s->r.sample_every);
+	bool timed = ab_scale_timed(w, s->r.sample_every);
 	u64 t0 = 0;
 	void *obj;
 
@@ -322,9 +332,9 @@ static int ab_scale_admit(struct ab_scale *s, void __user *uarg, u32 usize, u64 
 	if (!ret)
 		ret = ab_samples_writable(u64_to_user_ptr(r->samples),
 					  (size_t)r->threads * r->samples_per_thread);
-	if (!ret && clear_user(u64_to_user_ptr(r->threads_out),
-			       (size_t)r->threads * sizeof(struct allocbench_scale_thread)))
-		ret = -EFAULT;
+	if (!ret)
+		ret = ab_user_writable(u64_to_user_ptr(r->threads_out),
+				       (size_t)r->threads * sizeof(struct allocbench_scale_thread));
 	if (ret)
 		return ret;
 	if (r->threads > num_online_cpus())

@@ -12,6 +12,7 @@
 #   TITLE SUBTITLE YLABEL FOOTER NOTE (strings); EMULATED (1: TCG warning)
 #   XMIN XMAX YMIN YMAX (numbers)
 #   NGUIDES, GUIDE_X_<i>, GUIDE_LABEL_<i>: cache sizes and TLB reach
+#   AB_ALLOCATORS AB_COLORS AB_POINTS: the allocator table (see style.gp)
 
 if (ARGC < 1) {
     print "usage: gnuplot -c access.gp VARS.gp [svg|png]"

@@ -9,7 +9,8 @@
 # Variables (all set in the variables file; strings unless noted):
 #   DATA        data file: one block per allocator (blocks separated by two
 #               blank lines, in the order of ALLOCS), rows "size_bytes p50_ns
-#               p10_ns p90_ns" for the sizes that were measured
+#               p10_ns p90_ns mode1_ns mode2_ns" for the sizes that were
+#               measured; the modes are NaN unless the point has two
 #   ALLOCS      space-separated allocator names, one per DATA block
 #   FAILDATA    failure file: one block per allocator in FAILS, rows
 #               "size_bytes" where every allocation failed
@@ -19,10 +20,14 @@
 #   SUBTITLE    second title line
 #   FOOTER      footer line: kernel, CPU, target, git revision, run name
 #   EMULATED    number: 1 adds the TCG warning to the footer
+#   NMODES      number of two-mode points: each is drawn as its two modes,
+#               ringed and joined by a dashed line, beside its median
 #   XMIN XMAX   numbers: smallest and largest size shown (bytes)
 #   YMIN YMAX   numbers: smallest p10 and largest p90 (ns)
 #   NGUIDES     number of vertical guides; GUIDE_X_<i> (number, bytes) and
 #               GUIDE_LABEL_<i> (string) for i = 1..NGUIDES
+#   AB_ALLOCATORS AB_COLORS AB_POINTS  the allocator table: colours, point
+#               types and failure lanes (see style.gp)
 # Format: svg (default) or png (pngcairo when available, else gd png).
 
 if (ARGC < 1) {
@@ -40,7 +45,9 @@ EMULATED = 0
 NGUIDES = 0
 SUBTITLE = ""
 FAILS = ""
+NMODES = 0
 load ARG1
+AB_LANES = ab_lanes(0)  # failure-strip lanes of the allocator table just loaded
 FMT = (ARGC >= 2 && ARG2 ne "") ? ARG2 : "svg"
 
 TERM = ab_terminal(FMT)
@@ -123,9 +130,16 @@ P_LINES = 'for [i=1:NA] VDIR.DATA index (i - 1) using 1:2 with linespoints ' . \
 P_FAILS = 'for [i=1:NF] VDIR.FAILDATA index (i - 1) using 1:(fail_y(ab_index(word(FAILS, i)))) ' . \
     'with points lw 2.2 lc rgb ab_color(word(FAILS, i)) pt AB_FAIL_PT ps 1.5 ' . \
     'title (in_allocs(word(FAILS, i)) ? "" : word(FAILS, i)." (failed)")'
+# A two-mode point: one median describes neither group, so its modes are shown.
+P_MODES = 'for [i=1:NA] VDIR.DATA index (i - 1) using 1:5:(0):($6 - $5) with vectors nohead ' . \
+    'dt 2 lw 1.5 lc rgb ab_color(word(ALLOCS, i)) notitle, ' . \
+    'for [c=5:6] for [i=1:NA] VDIR.DATA index (i - 1) using 1:c with points ' . \
+    'pt 6 ps 2.3 lw 1.6 lc rgb ab_color(word(ALLOCS, i)) notitle'
+P_KEYM = 'keyentry with points pt 6 ps 2 lw 1.6 lc rgb "#555555" title "two modes (each ringed)"'
 P_KEYS = 'keyentry with filledcurves fc rgb "#9a9a9a" fs transparent solid 0.35 noborder title "p10–p90 band"'
 P_KEYF = 'keyentry with points pt AB_FAIL_PT lw 2.2 lc rgb AB_FAIL_COLOR ps 1.5 title "X = every allocation failed"'
-eval 'plot ' . P_BANDS . ', ' . P_LINES . (NF > 0 ? ', ' . P_FAILS : '') . ', ' . P_KEYS . \
-    (NF > 0 ? ', ' . P_KEYF : '')
+eval 'plot ' . P_BANDS . ', ' . P_LINES . (NF > 0 ? ', ' . P_FAILS : '') . \
+    (NMODES > 0 ? ', ' . P_MODES : '') . ', ' . P_KEYS . (NF > 0 ? ', ' . P_KEYF : '') . \
+    (NMODES > 0 ? ', ' . P_KEYM : '')
 
 set output

@@ -5,7 +5,8 @@
 #
 # Variables (written by `allocbench report`): DATA (rows: index "allocator"
 # largest_ok_bytes "status"), OUT, FOOTER, EMULATED, KMALLOC_MAX, BUDDY_MAX,
-# FORMULA, FORMULA_CONST, TOTALRAM, VMALLOC_TOTAL, CAP (numbers, bytes).
+# FORMULA, FORMULA_CONST, TOTALRAM, VMALLOC_TOTAL, CAP (numbers, bytes), and
+# the allocator table AB_ALLOCATORS AB_COLORS AB_POINTS (see style.gp).
 if (ARGC < 1) { print "usage: gnuplot -c limits.gp VARS.gp [svg|png]"; exit status 2 }
 _lastslash(s, i) = i < 1 ? 0 : (s[i:i] eq "/" ? i : _lastslash(s, i - 1))
 dirname(s) = _lastslash(s, strlen(s)) > 0 ? s[1:_lastslash(s, strlen(s))] : ""

@@ -3,7 +3,8 @@
 #   gnuplot -c plots/overhead.gp RESULTS/charts/data/overhead.vars.gp [svg|png]
 #
 # Variables: DATA (one block per allocator: rows "size_bytes ratio"), ALLOCS
-# (names, one per block), OUT, FOOTER, EMULATED.
+# (names, one per block), OUT, FOOTER, EMULATED, and the allocator table
+# AB_ALLOCATORS AB_COLORS AB_POINTS (see style.gp).
 if (ARGC < 1) { print "usage: gnuplot -c overhead.gp VARS.gp [svg|png]"; exit status 2 }
 _lastslash(s, i) = i < 1 ? 0 : (s[i:i] eq "/" ? i : _lastslash(s, i - 1))
 dirname(s) = _lastslash(s, strlen(s)) > 0 ? s[1:_lastslash(s, strlen(s))] : ""

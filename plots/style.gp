@@ -1,62 +1,32 @@
 # allocbench: the one shared chart style. Loaded by every chart script.
 #
-# One fixed colour and point type per allocator, the same on every chart,
-# so that kmalloc is the same blue in every slide of a review. Colours are
-# the Okabe-Ito colour-blind-safe set extended with Tableau tones, chosen
-# to stay distinct on white and when printed; families of allocators share
-# a hue family where that does not cost distinctness, and every allocator
-# also has its own point type, so the charts survive greyscale printing.
+# One fixed colour and point type per allocator, the same on every chart:
+# they come from the runner's allocator table (runner/names.c), which
+# `allocbench report` writes into every variables file as three word lists
+# in ABI order:
+#   AB_ALLOCATORS = "kmalloc kzalloc ..."
+#   AB_COLORS     = "#0072B2 #56B4E9 ..."
+#   AB_POINTS     = "7 6 ..."
+# A chart script loads this file first and its variables file after it, so
+# the lists below are only the fallback for a variables file without them:
+# every name then gets the neutral style of a name not in the table.
 # Point type 2 (X) is reserved for failure markers.
-#
-#   allocator          colour     point
-#   kmalloc            #0072B2    7  filled circle
-#   kzalloc            #56B4E9    6  open circle
-#   kmem_cache         #009E73    5  filled square
-#   kvmalloc           #CC79A7   13  filled diamond
-#   vmalloc            #D55E00    9  filled triangle
-#   vzalloc            #E69F00    8  open triangle
-#   vmalloc_huge       #8C564B   11  filled inverted triangle
-#   alloc_pages        #000000    4  open square
-#   get_free_pages     #7F7F7F   12  open diamond
-#   alloc_pages_exact  #B8A000   10  open inverted triangle
-#   vmap               #6A3D9A   15  filled pentagon
-#   folio_alloc        #17BECF   14  open pentagon
-#   (anything else)    #333333    1  plus
 
-ab_color(n) = \
-    n eq "kmalloc"           ? "#0072B2" : \
-    n eq "kzalloc"           ? "#56B4E9" : \
-    n eq "kmem_cache"        ? "#009E73" : \
-    n eq "kvmalloc"          ? "#CC79A7" : \
-    n eq "vmalloc"           ? "#D55E00" : \
-    n eq "vzalloc"           ? "#E69F00" : \
-    n eq "vmalloc_huge"      ? "#8C564B" : \
-    n eq "alloc_pages"       ? "#000000" : \
-    n eq "get_free_pages"    ? "#7F7F7F" : \
-    n eq "alloc_pages_exact" ? "#B8A000" : \
-    n eq "vmap"              ? "#6A3D9A" : \
-    n eq "folio_alloc"       ? "#17BECF" : "#333333"
+AB_ALLOCATORS = ""
+AB_COLORS = ""
+AB_POINTS = ""
 
-ab_pt(n) = \
-    n eq "kmalloc"           ?  7 : \
-    n eq "kzalloc"           ?  6 : \
-    n eq "kmem_cache"        ?  5 : \
-    n eq "kvmalloc"          ? 13 : \
-    n eq "vmalloc"           ?  9 : \
-    n eq "vzalloc"           ?  8 : \
-    n eq "vmalloc_huge"      ? 11 : \
-    n eq "alloc_pages"       ?  4 : \
-    n eq "get_free_pages"    ? 12 : \
-    n eq "alloc_pages_exact" ? 10 : \
-    n eq "vmap"              ? 15 : \
-    n eq "folio_alloc"       ? 14 : 1
+# Position of a name in AB_ALLOCATORS (1-based), 0 when it is not there.
+ab_pos(n) = sum [i=1:words(AB_ALLOCATORS)] (word(AB_ALLOCATORS, i) eq n ? i : 0)
+ab_color(n) = ab_pos(n) > 0 ? word(AB_COLORS, ab_pos(n)) : "#333333"
+ab_pt(n) = ab_pos(n) > 0 ? word(AB_POINTS, ab_pos(n)) + 0 : 1
 
-# Position of an allocator in the ABI order (0..11), 12 for unknown names:
-# used to give each allocator its own lane in the failure strip.
-AB_ORDER = "kmalloc kzalloc kmem_cache kvmalloc vmalloc vzalloc vmalloc_huge alloc_pages get_free_pages alloc_pages_exact vmap folio_alloc"
-ab_index(n) = sum [i=1:words(AB_ORDER)] (word(AB_ORDER, i) eq n ? i - 1 : 0) + \
-              (strstrt(" ".AB_ORDER." ", " ".n." ") ? 0 : words(AB_ORDER))
-AB_LANES = words(AB_ORDER) + 1
+# Position of an allocator in the ABI order (0-based), the number of
+# allocators for unknown names: each allocator's own lane in the failure
+# strip, one lane more for the unknown. Evaluate AB_LANES after loading the
+# variables file: ab_lanes(0).
+ab_index(n) = ab_pos(n) > 0 ? ab_pos(n) - 1 : words(AB_ALLOCATORS)
+ab_lanes(x) = words(AB_ALLOCATORS) + 1
 
 AB_FAIL_PT = 2          # X
 AB_FAIL_COLOR = "#444444"
@@ -94,7 +64,7 @@ set key outside right top vertical Left reverse samplen 2 spacing 1.2 width 0 \
     box lc rgb "#d0d0d0" opaque
 set style fill transparent solid AB_BAND_ALPHA noborder
 
-# ---- access latency (issue 4): series of the access charts ----
+# ---- series of the access charts ----
 # Views and backings that are not allocators: the direct map of vmap's
 # pages, and user-space backings of `allocbench uaccess`. A series name
 # "name/line" is drawn dashed in the colour of "name"; "(direct)" marks the
@@ -114,3 +84,6 @@ ab_spt(n) = \
     ab_sbase(n) eq "thp"     ?  7 : \
     ab_sbase(n) eq "hugetlb" ? 11 : ab_pt(ab_sbase(n))
 ab_sdash(n) = strstrt(n, "/line") ? 2 : 1
+
+# ---- phases of the fragmentation experiments ([frag], [vspace]) ----
+ab_phase_color(p) = p eq "before" ? "#0072B2" : (p eq "fragmented" ? "#D55E00" : "#009E73")

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Pure arithmetic of the access experiments (issue 4), shared by
+ * Pure arithmetic of the access experiments, shared by
  * exp_access.c and the report, unit-tested in tests/unit/test_access.c.
  */
 #ifndef ALLOCBENCH_ACCESS_CALC_H

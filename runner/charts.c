@@ -2,27 +2,26 @@
 /*
  * Charts: for every per-op latency series, a data file, a failure file and
  * a variables file under DIR/charts/data/, then plots/latency.gp run once
- * for SVG and once for PNG. gnuplot's messages go to
+ * for SVG and once for PNG (gnuplot.c). gnuplot's messages go to
  * DIR/charts/data/latency-<slug>.log; a chart that fails is reported with
- * the tail of that log and the others still render.
+ * the tail of that log and the others still render. The access and limits
+ * parts add their charts the same way.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
-#include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "charts.h"
+#include "gnuplot.h"
 #include "report_access.h"
 #include "report_limits.h"
-
-extern char **environ;
+#include "report_scale.h"
+#include "util.h"
 
 static int is_file(const char *p)
 {
@@ -74,7 +73,7 @@ int charts_find_plots(char *out, size_t len)
 		sl = strrchr(exe, '/');
 		if (sl)
 			*sl = '\0';
-		for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(rel); i++) {
 			snprintf(cand, sizeof(cand), "%s/%s", exe, rel[i]);
 			if (plots_ok(cand))
 				return absolutize(cand, out, len);
@@ -85,13 +84,13 @@ int charts_find_plots(char *out, size_t len)
 	if (plots_ok(cand))
 		return absolutize(cand, out, len);
 #endif
-	for (i = 0; i < sizeof(rel) / sizeof(rel[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(rel); i++)
 		if (plots_ok(rel[i]))
 			return absolutize(rel[i], out, len);
 	return -1;
 }
 
-static int find_gnuplot(char *out, size_t len)
+int charts_find_gnuplot(char *out, size_t len)
 {
 	const char *path = getenv("PATH"), *p, *e;
 	const char *env = getenv("ALLOCBENCH_GNUPLOT");
@@ -119,18 +118,6 @@ static int find_gnuplot(char *out, size_t len)
 		}
 	}
 	return -1;
-}
-
-/* A gnuplot double-quoted string literal. */
-static void gp_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s, f);
-	}
-	fputc('"', f);
 }
 
 static void gp_num(FILE *f, double v)
@@ -208,62 +195,101 @@ static size_t guides(const struct run_data *rd, struct guide *g)
 	return n;
 }
 
-static int run_gnuplot(const char *gnuplot, const char *script, const char *vars, const char *fmt,
-		       const char *log)
+/* What one latency chart shows: the blocks of its data files and their extent. */
+struct lat_chart {
+	char allocs[1024], fails[1024];	/* allocator of each DATA / FAILDATA block */
+	size_t nblk, nfblk;
+	size_t nmodes;			/* points with two modes (columns 5 and 6 of DATA) */
+	uint64_t xmin, xmax;
+	double ymin, ymax;
+};
+
+/* Columns 5 and 6 of a DATA row: the two modes of a two-mode point, NaN (not drawn) otherwise. */
+static void write_modes(FILE *d, const struct lat_point *pt, struct lat_chart *c)
 {
-	posix_spawn_file_actions_t fa;
-	char *argv[] = { (char *)gnuplot, "-c", (char *)script, (char *)vars, (char *)fmt, NULL };
-	pid_t pid;
-	int st, rc;
+	int two = pt->modes == 2 && isfinite(pt->mode_lo) && pt->mode_lo > 0 && isfinite(pt->mode_hi);
 
-	posix_spawn_file_actions_init(&fa);
-	posix_spawn_file_actions_addopen(&fa, 0, "/dev/null", O_RDONLY, 0);
-	posix_spawn_file_actions_addopen(&fa, 1, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	posix_spawn_file_actions_addopen(&fa, 2, log, O_WRONLY | O_CREAT | O_APPEND, 0644);
-	rc = posix_spawn(&pid, gnuplot, &fa, NULL, argv, environ);
-	posix_spawn_file_actions_destroy(&fa);
-	if (rc) {
-		errno = rc;
-		return -1;
-	}
-	while (waitpid(pid, &st, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(st) && WEXITSTATUS(st) == 0 ? 0 : -1;
-}
-
-/* access (issue 4): report_access.c renders its charts with the same runner. */
-int charts_run_gnuplot(const char *gnuplot, const char *script, const char *vars, const char *fmt,
-		       const char *log)
-{
-	return run_gnuplot(gnuplot, script, vars, fmt, log);
-}
-
-static void print_log_tail(const char *log)
-{
-	char line[512], lines[6][512];
-	size_t n = 0, i;
-	FILE *f = fopen(log, "r");
-
-	if (!f)
+	if (!two) {
+		fputs(" NaN NaN", d);
 		return;
-	while (fgets(line, sizeof(line), f))
-		snprintf(lines[n++ % 6], sizeof(lines[0]), "%s", line);
-	fclose(f);
-	for (i = n > 6 ? n - 6 : 0; i < n; i++)
-		fprintf(stderr, "    %s", lines[i % 6]);
+	}
+	fputc(' ', d);
+	gp_num(d, pt->mode_lo);
+	fputc(' ', d);
+	gp_num(d, pt->mode_hi);
+	c->nmodes++;
+	if (pt->mode_lo < c->ymin)
+		c->ymin = pt->mode_lo;
+	if (pt->mode_hi > c->ymax)
+		c->ymax = pt->mode_hi;
 }
 
-/* Writes data, failures and variables of one series; 0, 1 when there is nothing to plot, -1 on error. */
-static int write_chart_inputs(const struct run_data *rd, int s, const char *datadir, const char *footer,
-			      const struct guide *g, size_t ng)
+/* Appends allocator a's points of series s: measured ones to d, failed sizes to fl. */
+static void write_alloc_blocks(const struct run_data *rd, int s, size_t a, const uint64_t *sizes, size_t ns,
+			       FILE *d, FILE *fl, struct lat_chart *c)
+{
+	int has = 0, hasf = 0;
+
+	for (size_t i = 0; i < ns; i++) {
+		const struct lat_point *pt = run_point(rd, s, (int)a, sizes[i]);
+
+		if (!pt)
+			continue;
+		if ((pt->status == LAT_OK || pt->status == LAT_PARTIAL) && isfinite(pt->p50) &&
+		    pt->p50 > 0) {
+			double lo = isfinite(pt->p10) && pt->p10 > 0 ? pt->p10 : pt->p50;
+			double hi = isfinite(pt->p90) && pt->p90 > 0 ? pt->p90 : pt->p50;
+
+			if (!has) {
+				fprintf(d, "%s# %s\n", c->nblk ? "\n\n" : "", rd->alloc_names[a]);
+				has = 1;
+			}
+			fprintf(d, "%llu ", (unsigned long long)sizes[i]);
+			gp_num(d, pt->p50);
+			fputc(' ', d);
+			gp_num(d, lo);
+			fputc(' ', d);
+			gp_num(d, hi);
+			write_modes(d, pt, c);
+			fputc('\n', d);
+			if (lo < c->ymin)
+				c->ymin = lo;
+			if (hi > c->ymax)
+				c->ymax = hi;
+		} else if (pt->status == LAT_FAILED) {
+			if (!hasf) {
+				fprintf(fl, "%s# %s\n", c->nfblk ? "\n\n" : "", rd->alloc_names[a]);
+				hasf = 1;
+			}
+			fprintf(fl, "%llu\n", (unsigned long long)sizes[i]);
+		} else {
+			continue;
+		}
+		if (!c->xmin || sizes[i] < c->xmin)
+			c->xmin = sizes[i];
+		if (sizes[i] > c->xmax)
+			c->xmax = sizes[i];
+	}
+	if (has) {
+		snprintf(c->allocs + strlen(c->allocs), sizeof(c->allocs) - strlen(c->allocs), "%s%s",
+			 c->nblk ? " " : "", rd->alloc_names[a]);
+		c->nblk++;
+	}
+	if (hasf) {
+		snprintf(c->fails + strlen(c->fails), sizeof(c->fails) - strlen(c->fails), "%s%s",
+			 c->nfblk ? " " : "", rd->alloc_names[a]);
+		c->nfblk++;
+	}
+}
+
+/* The data and failure files of series s, one block per allocator. 0 or -1. */
+static int write_chart_data(const struct run_data *rd, int s, const char *datadir, struct lat_chart *c)
 {
 	const struct lat_series *se = &rd->series[s];
-	char p[PATH_MAX + 128], allocs[1024] = "", fails[1024] = "";
-	double ymin = INFINITY, ymax = -INFINITY;
-	uint64_t *sizes, xmin = 0, xmax = 0;
-	size_t ns = run_series_sizes(rd, s, &sizes), a, i, nblk = 0, nfblk = 0;
-	FILE *d, *fl, *v;
+	char p[PATH_MAX + 128];
+	uint64_t *sizes;
+	size_t ns = run_series_sizes(rd, s, &sizes);
+	FILE *d, *fl;
 	int rc = 0;
 
 	snprintf(p, sizeof(p), "%s/latency-%s.dat", datadir, se->slug);
@@ -279,71 +305,26 @@ static int write_chart_inputs(const struct run_data *rd, int s, const char *data
 		return -1;
 	}
 	fprintf(d, "# allocbench latency, op %s, gfp %s%s: one block per allocator\n"
-		   "# size_bytes p50_ns p10_ns p90_ns\n", se->op, se->gfp, se->touch ? ", touched" : "");
+		   "# size_bytes p50_ns p10_ns p90_ns mode1_ns mode2_ns (NaN: one mode)\n", se->op, se->gfp, se->touch ? ", touched" : "");
 	fprintf(fl, "# allocbench failures, op %s, gfp %s: one block per allocator\n# size_bytes\n",
 		se->op, se->gfp);
-	for (a = 0; a < rd->nalloc; a++) {
-		int has = 0, hasf = 0;
-
-		for (i = 0; i < ns; i++) {
-			const struct lat_point *pt = run_point(rd, s, (int)a, sizes[i]);
-
-			if (!pt)
-				continue;
-			if ((pt->status == LAT_OK || pt->status == LAT_PARTIAL) && isfinite(pt->p50) &&
-			    pt->p50 > 0) {
-				double lo = isfinite(pt->p10) && pt->p10 > 0 ? pt->p10 : pt->p50;
-				double hi = isfinite(pt->p90) && pt->p90 > 0 ? pt->p90 : pt->p50;
-
-				if (!has) {
-					fprintf(d, "%s# %s\n", nblk ? "\n\n" : "", rd->alloc_names[a]);
-					has = 1;
-				}
-				fprintf(d, "%llu ", (unsigned long long)sizes[i]);
-				gp_num(d, pt->p50);
-				fputc(' ', d);
-				gp_num(d, lo);
-				fputc(' ', d);
-				gp_num(d, hi);
-				fputc('\n', d);
-				if (lo < ymin)
-					ymin = lo;
-				if (hi > ymax)
-					ymax = hi;
-			} else if (pt->status == LAT_FAILED) {
-				if (!hasf) {
-					fprintf(fl, "%s# %s\n", nfblk ? "\n\n" : "", rd->alloc_names[a]);
-					hasf = 1;
-				}
-				fprintf(fl, "%llu\n", (unsigned long long)sizes[i]);
-			} else {
-				continue;
-			}
-			if (!xmin || sizes[i] < xmin)
-				xmin = sizes[i];
-			if (sizes[i] > xmax)
-				xmax = sizes[i];
-		}
-		if (has) {
-			snprintf(allocs + strlen(allocs), sizeof(allocs) - strlen(allocs), "%s%s",
-				 nblk ? " " : "", rd->alloc_names[a]);
-			nblk++;
-		}
-		if (hasf) {
-			snprintf(fails + strlen(fails), sizeof(fails) - strlen(fails), "%s%s",
-				 nfblk ? " " : "", rd->alloc_names[a]);
-			nfblk++;
-		}
-	}
+	for (size_t a = 0; a < rd->nalloc; a++)
+		write_alloc_blocks(rd, s, a, sizes, ns, d, fl, c);
 	free(sizes);
 	if (fclose(d) == EOF)
 		rc = -1;
 	if (fclose(fl) == EOF)
 		rc = -1;
-	if (rc)
-		return rc;
-	if (nblk == 0)
-		return 1;
+	return rc;
+}
+
+/* The variables file of series s for plots/latency.gp. 0 or -1. */
+static int write_chart_vars(const struct run_data *rd, int s, const char *datadir, const char *footer,
+			    const struct guide *g, size_t ng, const struct lat_chart *c)
+{
+	const struct lat_series *se = &rd->series[s];
+	char p[PATH_MAX + 128], t[256], sub[256];
+	FILE *v;
 
 	snprintf(p, sizeof(p), "%s/latency-%s.vars.gp", datadir, se->slug);
 	v = fopen(p, "w");
@@ -353,39 +334,50 @@ static int write_chart_inputs(const struct run_data *rd, int s, const char *data
 		   "# Render by hand (from any directory):\n"
 		   "#   gnuplot -c PATH/TO/plots/latency.gp %s svg\n"
 		   "# Paths below are relative to this file's directory.\n", p);
-	{
-		char t[256], sub[256];
-
-		snprintf(t, sizeof(t), "Latency of %s (%s)%s", se->op, gfp_title(se->gfp),
-			 se->touch ? ", memory touched" : "");
-		snprintf(sub, sizeof(sub), "median per operation, band p10–p90; %s", op_desc(se->op));
-		fprintf(v, "TITLE = ");
-		gp_str(v, t);
-		fprintf(v, "\nSUBTITLE = ");
-		gp_str(v, sub);
-	}
+	snprintf(t, sizeof(t), "Latency of %s (%s)%s", se->op, gfp_title(se->gfp),
+		 se->touch ? ", memory touched" : "");
+	snprintf(sub, sizeof(sub), "median per operation, band p10–p90; %s", op_desc(se->op));
+	fprintf(v, "TITLE = ");
+	gp_str(v, t);
+	fprintf(v, "\nSUBTITLE = ");
+	gp_str(v, sub);
 	fprintf(v, "\nDATA = \"latency-%s.dat\"\nFAILDATA = \"latency-%s.fail\"\nOUT = \"../latency-%s\"\n",
 		se->slug, se->slug, se->slug);
 	fprintf(v, "ALLOCS = ");
-	gp_str(v, allocs);
+	gp_str(v, c->allocs);
 	fprintf(v, "\nFAILS = ");
-	gp_str(v, fails);
+	gp_str(v, c->fails);
 	fprintf(v, "\nFOOTER = ");
 	gp_str(v, footer);
-	fprintf(v, "\nEMULATED = %d\n", run_emulated(rd));
-	fprintf(v, "XMIN = %llu.\nXMAX = %llu.\nYMIN = ", (unsigned long long)xmin, (unsigned long long)xmax);
-	gp_num(v, ymin);
+	fprintf(v, "\nEMULATED = %d\nNMODES = %zu\n", run_emulated(rd), c->nmodes);
+	fprintf(v, "XMIN = %llu.\nXMAX = %llu.\nYMIN = ", (unsigned long long)c->xmin,
+		(unsigned long long)c->xmax);
+	gp_num(v, c->ymin);
 	fprintf(v, "\nYMAX = ");
-	gp_num(v, ymax);
+	gp_num(v, c->ymax);
 	fprintf(v, "\nNGUIDES = %zu\n", ng);
-	for (i = 0; i < ng; i++) {
+	for (size_t i = 0; i < ng; i++) {
 		fprintf(v, "GUIDE_X_%zu = %llu.\nGUIDE_LABEL_%zu = ", i + 1, (unsigned long long)g[i].x, i + 1);
 		gp_str(v, g[i].label);
 		fputc('\n', v);
 	}
+	gp_allocators(v);
 	if (fclose(v) == EOF)
 		return -1;
 	return 0;
+}
+
+/* Writes data, failures and variables of one series; 0, 1 when there is nothing to plot, -1 on error. */
+static int write_chart_inputs(const struct run_data *rd, int s, const char *datadir, const char *footer,
+			      const struct guide *g, size_t ng)
+{
+	struct lat_chart c = { .ymin = INFINITY, .ymax = -INFINITY };
+
+	if (write_chart_data(rd, s, datadir, &c) < 0)
+		return -1;
+	if (c.nblk == 0)
+		return 1;
+	return write_chart_vars(rd, s, datadir, footer, g, ng, &c);
 }
 
 int charts_render(const struct run_data *rd, int quiet, char *why, size_t whylen)
@@ -400,7 +392,7 @@ int charts_render(const struct run_data *rd, int quiet, char *why, size_t whylen
 
 	if (why && whylen)
 		why[0] = '\0';
-	if (find_gnuplot(gnuplot, sizeof(gnuplot)) < 0) {
+	if (charts_find_gnuplot(gnuplot, sizeof(gnuplot)) < 0) {
 		snprintf(why, whylen, "gnuplot is not installed (not found on PATH%s)",
 			 getenv("ALLOCBENCH_GNUPLOT") ? " or at ALLOCBENCH_GNUPLOT" : "");
 		return -1;
@@ -432,9 +424,7 @@ int charts_render(const struct run_data *rd, int quiet, char *why, size_t whylen
 	for (s = 0; s < rd->nseries; s++) {
 		const struct lat_series *se = &rd->series[s];
 		char vars[PATH_MAX + 160], log[PATH_MAX + 160];
-		static const char *const fmts[] = { "svg", "png" };
-		size_t k;
-		int rc, ok = 1;
+		int rc;
 
 		if (se->batched)
 			continue;
@@ -451,21 +441,13 @@ int charts_render(const struct run_data *rd, int quiet, char *why, size_t whylen
 		}
 		snprintf(vars, sizeof(vars), "%s/latency-%s.vars.gp", datadir, se->slug);
 		snprintf(log, sizeof(log), "%s/latency-%s.log", datadir, se->slug);
-		unlink(log);
-		for (k = 0; k < 2; k++) {
-			if (run_gnuplot(gnuplot, script, vars, fmts[k], log) < 0) {
-				fprintf(stderr, "allocbench report: gnuplot failed on chart %s (%s); its messages (%s):\n",
-					se->slug, fmts[k], log);
-				print_log_tail(log);
-				ok = 0;
-			}
-		}
-		if (ok)
-			rendered++;
+		rendered += gp_render(gnuplot, script, vars, log, se->slug);
 	}
-	/* access (issue 4): access-page, access-line, mapping, uaccess */
+	/* access-page, access-line, mapping, uaccess */
 	rendered += access_charts_render(rd, gnuplot, plots, datadir, footer, quiet);
-	/* limits and fragmentation (issue 3): limits, frag-success, buddyinfo, overhead */
+	/* limits, frag-success, buddyinfo, overhead */
 	rendered += limits_charts_render(rd, gnuplot, plots, datadir, footer, quiet);
+	/* scale-ops-*, scale-p99-*, scale-eff-* */
+	rendered += scale_charts_render(rd, gnuplot, plots, datadir, footer, quiet);
 	return rendered;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Charts of a run: one gnuplot invocation per chart and format, from plots/latency.gp. */
+/* Charts of a run: one gnuplot invocation per chart and format (gnuplot.c), from plots/. */
 #ifndef ALLOCBENCH_CHARTS_H
 #define ALLOCBENCH_CHARTS_H
 
@@ -8,9 +8,11 @@
 #include "report.h"
 
 /*
- * Renders DIR/charts/latency-<slug>.svg and .png for every per-op series.
- * Data and variables go to DIR/charts/data/latency-<slug>.{dat,fail,vars.gp}
- * so that each chart can be re-rendered by hand (see plots/latency.gp).
+ * Renders DIR/charts/latency-<slug>.svg and .png for every per-op series,
+ * then the charts of the access and limits parts (report_access.c,
+ * report_limits.c). Data and variables go to DIR/charts/data/ (for latency
+ * latency-<slug>.{dat,fail,vars.gp}) so that each chart can be re-rendered
+ * by hand (see plots/latency.gp).
  * Returns the number of charts rendered, or -1 when none could be (gnuplot
  * missing, plots/ not found): 'why' then says so in one line. Failures of
  * single charts are printed to stderr and do not stop the others.
@@ -21,8 +23,7 @@ int charts_render(const struct run_data *rd, int quiet, char *why, size_t whylen
  * executable (../plots, ../share/allocbench/plots), or the source tree. */
 int charts_find_plots(char *out, size_t len);
 
-/* access (issue 4): runs gnuplot -c SCRIPT VARS FMT, output to LOG. 0 or -1. */
-int charts_run_gnuplot(const char *gnuplot, const char *script, const char *vars, const char *fmt,
-		       const char *log);
+/* The gnuplot binary: ALLOCBENCH_GNUPLOT, else the first on PATH. 0, or -1 when there is none. */
+int charts_find_gnuplot(char *out, size_t len);
 
 #endif

@@ -73,9 +73,10 @@ int cmd_check(int argc, char **argv)
 			const struct point *p = &plan.v[i];
 			char h[32];
 
-			printf("%zu\t[%s]\trepeat=%u\t%s\t%s\t%s\t%s\n", i, p->sec->title, p->repeat,
-			       allocator_name(p->allocator), op_name(p->op), gfp_name(p->gfp),
-			       size_format(p->bytes, h, sizeof(h)));
+			printf("%zu\t[%s]\trepeat=%u\t%s\t%s\t%s\t%s\tvisit=%u/%u\n", i, p->sec->title,
+			       p->repeat, allocator_name(p->allocator), op_name(p->op), gfp_name(p->gfp),
+			       size_format(p->bytes, h, sizeof(h)), p->visit + 1,
+			       p->visits > 1 ? p->visits : 1);
 		}
 	} else {
 		printf("%zu\n", plan.n);

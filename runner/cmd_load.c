@@ -12,6 +12,7 @@
 
 #include "allocbench.h"
 #include "commands.h"
+#include "device.h"
 #include "help.h"
 #include "util.h"
 
@@ -86,17 +87,30 @@ int cmd_load(int argc, char **argv)
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
 	switch (e) {
-	case EEXIST:
-		fprintf(stderr, "allocbench: note: module %s is already loaded (unload first to load a new build)\n",
-			MODULE_NAME);
-		return EXIT_OK;
+	case EEXIST: {
+		/* Already loaded: fine when it speaks this runner's ABI, else an older build. */
+		struct device d;
+
+		if (device_open(&d) == 0) {
+			device_close(&d);
+			fprintf(stderr, "allocbench: note: module %s is already loaded (unload first to load a new build)\n",
+				MODULE_NAME);
+			return EXIT_OK;
+		}
+		ab_err("module %s is already loaded from another build: unload it (sudo allocbench unload, "
+		       "once no allocbench run uses it), then load %s", MODULE_NAME, argv[1]);
+		return EXIT_NO_MODULE;
+	}
 	case ENOSYS:
 		ab_err("this kernel has no module support (CONFIG_MODULES=n): use the VM target (make bench TARGET=vm)");
 		return EXIT_NO_MODULE;
 	case EPERM:
 	case EACCES:
 		if (locked_down(why, sizeof(why)))
-			ab_err("module loading is locked down (%s): use the VM target (make bench TARGET=vm)", why);
+			ab_err("module loading is locked down (%s, as under Secure Boot): the kernel loads only modules "
+			       "signed with a key it trusts. Sign %s with an enrolled Machine Owner Key (MOK: mokutil "
+			       "--import; scripts/sign-file of the kernel's headers), or use the VM target (make bench TARGET=vm)",
+			       why, argv[1]);
 		else if (geteuid() != 0)
 			ab_err("not root: loading a module needs root (sudo allocbench load %s)", argv[1]);
 		else
@@ -110,7 +124,8 @@ int cmd_load(int argc, char **argv)
 		return EXIT_NO_MODULE;
 	case EKEYREJECTED:
 	case EBADMSG:
-		ab_err("module signature rejected (module.sig_enforce or lockdown): sign it or use the VM target");
+		ab_err("module signature rejected (module.sig_enforce or lockdown): sign it with a key the kernel "
+		       "trusts (an enrolled Machine Owner Key, MOK) or use the VM target (make bench TARGET=vm)");
 		return EXIT_NO_MODULE;
 	case ENOENT:
 		if (no_module_support()) {

@@ -2,9 +2,10 @@
 /*
  * allocbench report DIR [--no-charts] [--quiet]
  *
- * Rebuilds DIR/charts/, DIR/report.md and the terminal summary from
- * DIR/latency.csv and DIR/meta.csv alone, so a run can be re-reported
- * after the scripts change, on another machine, or after a copy.
+ * Rebuilds DIR/charts/, DIR/report.md and the terminal summary from the
+ * run's CSV files alone (meta.csv and whichever of latency.csv, access.csv,
+ * probe.csv, ... the run wrote), so a run can be re-reported after the
+ * scripts change, on another machine, or after a copy.
  * Missing gnuplot is not an error: charts are skipped with one message and
  * report.md says why.
  */
@@ -25,7 +26,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"usage: allocbench report DIR [--no-charts] [--quiet]\n"
 		"  Rebuild DIR/charts/*.svg|png, DIR/report.md and the summary table\n"
-		"  from DIR/latency.csv and DIR/meta.csv.\n"
+		"  from the run's CSV files (DIR/meta.csv, DIR/latency.csv, ...).\n"
 		"  --no-charts  do not run gnuplot\n"
 		"  --quiet      no summary table on stdout\n"
 		"  Environment: ALLOCBENCH_PLOTS (directory of latency.gp, style.gp),\n"

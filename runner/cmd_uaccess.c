@@ -48,7 +48,7 @@ static const char *const columns[] = {
 	"bytes_per_ns_p90", "first_touch_ns_per_page", "huge_bytes",
 	"dtlb_misses_per_access", "reason",
 };
-#define NCOLUMNS (sizeof(columns) / sizeof(columns[0]))
+#define NCOLUMNS ARRAY_SIZE(columns)
 
 static void usage(FILE *f)
 {
@@ -100,27 +100,130 @@ static int parse_uint(const char *arg, const char *opt, uint64_t lo, uint64_t hi
 	return 0;
 }
 
+static const struct option longopts[] = {
+	{ "config", required_argument, NULL, 'c' },
+	{ "out", required_argument, NULL, 'o' },
+	{ "sizes", required_argument, NULL, 's' },
+	{ "backings", required_argument, NULL, 'b' },
+	{ "layouts", required_argument, NULL, 'l' },
+	{ "passes", required_argument, NULL, 'p' },
+	{ "min-steps", required_argument, NULL, 'M' },
+	{ "seed", required_argument, NULL, 'S' },
+	{ "cpu", required_argument, NULL, 'C' },
+	{ "mem-cap-percent", required_argument, NULL, 'm' },
+	{ "quiet", no_argument, NULL, 'q' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+static const char shortopts[] = "c:o:s:b:l:p:qh";
+
+/* The [uaccess] key an option sets, or NULL for the options of the command itself. */
+static const char *setting_key(int c)
+{
+	switch (c) {
+	case 's': return "sizes";
+	case 'b': return "backings";
+	case 'l': return "layouts";
+	case 'p': return "passes";
+	case 'M': return "min_steps";
+	case 'S': return "seed";
+	default: return NULL;
+	}
+}
+
+/* -c FILE wherever it stands, read before the other options so that they override it. */
+static const char *config_arg(int argc, char **argv)
+{
+	const char *config = NULL;
+	int c;
+
+	optind = 0;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		if (c == 'c')
+			config = optarg;
+	return config;
+}
+
+/* o->set becomes a copy of the [uaccess] section of o->config. 0 or -1 (said why). */
+static int load_config_settings(struct uaccess_opts *o)
+{
+	struct config cfg;
+	const struct uaccess_settings *sec;
+	char err[512];
+
+	if (config_load(o->config, &cfg, err, sizeof(err))) {
+		fprintf(stderr, "allocbench uaccess: %s\n", err);
+		return -1;
+	}
+	sec = config_uaccess(&cfg);
+	if (!sec) {
+		fprintf(stderr, "allocbench uaccess: %s has no [uaccess] section\n", o->config);
+		config_free(&cfg);
+		return -1;
+	}
+	uaccess_settings_free(&o->set);
+	o->set = *sec;
+	o->set.sizes = malloc(sec->nsizes * sizeof(*sec->sizes));
+	if (o->set.sizes)
+		memcpy(o->set.sizes, sec->sizes, sec->nsizes * sizeof(*sec->sizes));
+	config_free(&cfg);
+	if (!o->set.sizes) {
+		fprintf(stderr, "allocbench uaccess: out of memory\n");
+		return -1;
+	}
+	return 0;
+}
+
+/* One option of the command line. 0 or -1 (said why). */
+static int apply_opt(struct uaccess_opts *o, int c, char *arg)
+{
+	const char *key = setting_key(c);
+	unsigned long long v;
+	char err[512];
+
+	if (key) {
+		if (uaccess_settings_set(&o->set, key, arg, err, sizeof(err))) {
+			fprintf(stderr, "allocbench uaccess: --%s\n", err);
+			return -1;
+		}
+		return 0;
+	}
+	switch (c) {
+	case 'c':
+		return 0;	/* read first, by config_arg() */
+	case 'o':
+		o->out_dir = arg;
+		return 0;
+	case 'C':
+		if (!strcmp(arg, "-1")) {
+			o->cpu = -1;
+			return 0;
+		}
+		if (parse_uint(arg, "--cpu", 0, CPU_SETSIZE - 1, &v))
+			return -1;
+		o->cpu = (int)v;
+		return 0;
+	case 'm':
+		if (parse_uint(arg, "--mem-cap-percent", 1, 90, &v))
+			return -1;
+		o->mem_cap_percent = (unsigned int)v;
+		return 0;
+	case 'q':
+		o->quiet = true;
+		return 0;
+	case 'h':
+		usage(stdout);
+		exit(EXIT_OK);
+	default:
+		usage(stderr);
+		return -1;
+	}
+}
+
 /* Options override the config's [uaccess], which overrides the defaults. */
 static int parse_opts(int argc, char **argv, struct uaccess_opts *o)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
-		{ "out", required_argument, NULL, 'o' },
-		{ "sizes", required_argument, NULL, 's' },
-		{ "backings", required_argument, NULL, 'b' },
-		{ "layouts", required_argument, NULL, 'l' },
-		{ "passes", required_argument, NULL, 'p' },
-		{ "min-steps", required_argument, NULL, 'M' },
-		{ "seed", required_argument, NULL, 'S' },
-		{ "cpu", required_argument, NULL, 'C' },
-		{ "mem-cap-percent", required_argument, NULL, 'm' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	static const char shortopts[] = "c:o:s:b:l:p:qh";
-	unsigned long long v;
-	char err[512];
 	int c;
 
 	memset(o, 0, sizeof(*o));
@@ -129,97 +232,14 @@ static int parse_opts(int argc, char **argv, struct uaccess_opts *o)
 		fprintf(stderr, "allocbench uaccess: out of memory\n");
 		return -1;
 	}
-
-	/* First pass: the config, so that any option given overrides it. */
-	optind = 0;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
-		if (c == 'c')
-			o->config = optarg;
-	if (o->config) {
-		struct config cfg;
-		const struct uaccess_settings *sec;
-
-		if (config_load(o->config, &cfg, err, sizeof(err))) {
-			fprintf(stderr, "allocbench uaccess: %s\n", err);
-			return -1;
-		}
-		sec = config_uaccess(&cfg);
-		if (!sec) {
-			fprintf(stderr, "allocbench uaccess: %s has no [uaccess] section\n", o->config);
-			config_free(&cfg);
-			return -1;
-		}
-		uaccess_settings_free(&o->set);
-		o->set = *sec;
-		o->set.sizes = malloc(sec->nsizes * sizeof(*sec->sizes));
-		if (o->set.sizes)
-			memcpy(o->set.sizes, sec->sizes, sec->nsizes * sizeof(*sec->sizes));
-		config_free(&cfg);
-		if (!o->set.sizes) {
-			fprintf(stderr, "allocbench uaccess: out of memory\n");
-			return -1;
-		}
-	}
-
+	o->config = config_arg(argc, argv);
+	if (o->config && load_config_settings(o))
+		return -1;
 	optind = 0;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1) {
-		const char *key = NULL;
-
-		switch (c) {
-		case 'c':
-			break;
-		case 'o':
-			o->out_dir = optarg;
-			break;
-		case 's':
-			key = "sizes";
-			break;
-		case 'b':
-			key = "backings";
-			break;
-		case 'l':
-			key = "layouts";
-			break;
-		case 'p':
-			key = "passes";
-			break;
-		case 'M':
-			key = "min_steps";
-			break;
-		case 'S':
-			key = "seed";
-			break;
-		case 'C':
-			if (!strcmp(optarg, "-1")) {
-				o->cpu = -1;
-				break;
-			}
-			if (parse_uint(optarg, "--cpu", 0, CPU_SETSIZE - 1, &v))
-				return -1;
-			o->cpu = (int)v;
-			break;
-		case 'm':
-			if (parse_uint(optarg, "--mem-cap-percent", 1, 90, &v))
-				return -1;
-			o->mem_cap_percent = (unsigned int)v;
-			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(EXIT_OK);
-		default:
-			usage(stderr);
+	while ((c = getopt_long(argc, argv, shortopts, longopts, NULL)) != -1)
+		if (apply_opt(o, c, optarg))
 			return -1;
-		}
-		if (key && uaccess_settings_set(&o->set, key, optarg, err, sizeof(err))) {
-			fprintf(stderr, "allocbench uaccess: --%s\n", err);
-			return -1;
-		}
-	}
 	if (optind < argc) {
 		fprintf(stderr, "allocbench uaccess: unexpected argument '%s'\n", argv[optind]);
 		return -1;

@@ -29,22 +29,28 @@
 
 const struct experiment_kind *const experiment_kinds[] = {
 	&exp_latency,
-	/* access latency (issue 4) */
+	/* access latency */
 	&exp_access,
 	&exp_mapping,
-	/* limits and fragmentation (issue 3) */
+	/* limits and fragmentation */
 	&exp_probe,
 	&exp_frag,
 	&exp_overhead,
+	/* the vmalloc address range: exp_vspace.c */
+	&exp_vspace,
+	/* many CPUs at once: exp_scale.c */
+	&exp_scale,
 	/* user-space access, run on the host by `allocbench uaccess -c` */
 	&exp_uaccess,
+	/* deep dives, run by `allocbench perf -c` */
+	&exp_perf,
 	NULL,
 };
 
 const char *const config_run_keys[] = {
 	"name", "cpu", "seed", "repeat", "warmup", "iterations", "min_samples",
-	"time_budget_ms", "batch", "batch_below_ns", "cmdline", "memory",
-	"mem_cap_percent", NULL,
+	"time_budget_ms", "batch", "batch_below_ns", "subseries", "cmdline", "memory",
+	"mem_cap_percent", "smp", NULL,
 };
 
 #define READ_BUF	4096	/* our reader's own limit on a line */
@@ -110,8 +116,10 @@ static void run_defaults(struct run_config *r, const char *path)
 	r->time_budget_ms = 100;
 	r->batch = 64;
 	r->batch_below_ns = 1000;
+	r->subseries = 6;
 	r->cmdline[0] = '\0';
 	r->memory = 1ULL << 30;
+	r->smp = 2;
 	r->mem_cap_percent = 50;
 }
 
@@ -473,6 +481,8 @@ static int run_key(struct parse_state *ps, const char *key, const char *value)
 		return run_uint(ps, key, value, 1, ALLOCBENCH_MAX_BATCH, &r->batch);
 	} else if (!strcmp(key, "batch_below_ns")) {
 		return run_uint(ps, key, value, 0, 1000000000, &r->batch_below_ns);
+	} else if (!strcmp(key, "subseries")) {
+		return run_uint(ps, key, value, 1, CFG_MAX_SUBSERIES, &r->subseries);
 	} else if (!strcmp(key, "cmdline")) {
 		if (strlen(value) >= sizeof(r->cmdline)) {
 			set_err(ps, ps->line, "cmdline too long (max %zu characters)", sizeof(r->cmdline) - 1);
@@ -490,6 +500,8 @@ static int run_key(struct parse_state *ps, const char *key, const char *value)
 		}
 	} else if (!strcmp(key, "mem_cap_percent")) {
 		return run_uint(ps, key, value, 1, 90, &r->mem_cap_percent);
+	} else if (!strcmp(key, "smp")) {
+		return run_uint(ps, key, value, 1, CFG_MAX_SMP, &r->smp);
 	} else {
 		set_err(ps, ps->line, "unknown key '%s' in [run]", key);
 		return -1;
@@ -659,12 +671,16 @@ int config_get(const struct config *cfg, const char *key, char *buf, size_t len)
 		snprintf(buf, len, "%u", r->batch);
 	else if (!strcmp(key, "batch_below_ns"))
 		snprintf(buf, len, "%u", r->batch_below_ns);
+	else if (!strcmp(key, "subseries"))
+		snprintf(buf, len, "%u", r->subseries);
 	else if (!strcmp(key, "cmdline"))
 		snprintf(buf, len, "%s", r->cmdline);
 	else if (!strcmp(key, "memory"))	/* MiB with a suffix: what qemu -m takes */
 		snprintf(buf, len, "%" PRIu64 "M", r->memory >> 20);
 	else if (!strcmp(key, "mem_cap_percent"))
 		snprintf(buf, len, "%u", r->mem_cap_percent);
+	else if (!strcmp(key, "smp"))
+		snprintf(buf, len, "%u", r->smp);
 	else
 		return -1;
 	return 0;

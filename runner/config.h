@@ -17,6 +17,8 @@
 #define CFG_MAX_CPU		4095U
 #define CFG_MAX_BUDGET_MS	3600000U
 #define CFG_MIN_MEMORY		(64ULL << 20)
+#define CFG_MAX_SUBSERIES	64U
+#define CFG_MAX_SMP		256U
 
 struct run_config {
 	char name[128];
@@ -29,8 +31,14 @@ struct run_config {
 	unsigned time_budget_ms;
 	unsigned batch;
 	unsigned batch_below_ns;
+	/*
+	 * Visits per latency point and repeat: its samples are taken in this
+	 * many sub-series spread over the run, so that its interval sees drift.
+	 */
+	unsigned subseries;
 	char cmdline[1024];
 	uint64_t memory;
+	unsigned smp;			/* vm target: guest CPUs (qemu -smp) */
 	unsigned mem_cap_percent;
 	int line;			/* line of [run], 0 if absent */
 	int line_iterations, line_min_samples;

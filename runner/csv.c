@@ -26,6 +26,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "util.h"
 
 struct csv_writer {
 	FILE *f;
@@ -343,49 +344,8 @@ static void sv_free(struct strvec *sv)
 	sv->n = sv->cap = 0;
 }
 
-static int read_all(const char *path, char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	size_t cap = 65536, n = 0, r;
-	char *b;
-
-	if (!f)
-		return -1;
-	b = malloc(cap + 1);
-	if (!b) {
-		fclose(f);
-		return -1;
-	}
-	while ((r = fread(b + n, 1, cap - n, f)) > 0) {
-		n += r;
-		if (n == cap) {
-			char *nb = realloc(b, cap * 2 + 1);
-
-			if (!nb) {
-				free(b);
-				fclose(f);
-				errno = ENOMEM;
-				return -1;
-			}
-			b = nb;
-			cap *= 2;
-		}
-	}
-	if (ferror(f)) {
-		int e = errno;
-
-		free(b);
-		fclose(f);
-		errno = e ? e : EIO;
-		return -1;
-	}
-	fclose(f);
-	b[n] = '\0';
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
+static void set_err(char *err, size_t errlen, const char *path, size_t line, const char *fmt, ...)
+	AB_PRINTF(5, 6);
 static void set_err(char *err, size_t errlen, const char *path, size_t line, const char *fmt, ...)
 {
 	va_list ap;
@@ -401,184 +361,242 @@ static void set_err(char *err, size_t errlen, const char *path, size_t line, con
 	va_end(ap);
 }
 
-int csv_read(const char *path, struct csv_table *t, char *err, size_t errlen)
-{
-	struct strvec cells = { 0 };
-	char *buf = NULL, *field = NULL;
-	size_t len = 0, pos = 0, line = 1, row_start_line = 1;
-	size_t ncols = 0, rowfields = 0, flen = 0, fcap = 0;
-	int have_header = 0;
+/* The whole file in memory, where the reader is in it, and the fields read so far. */
+struct csv_parser {
+	const char *path;
+	const char *buf;
+	size_t len, pos;
+	size_t line;		/* 1-based physical line at pos */
+	char *field;		/* the field being read, flen bytes */
+	size_t flen, fcap;
+	struct strvec cells;	/* every field, row-major, the header first */
+	char *err;
+	size_t errlen;
+};
 
-	memset(t, 0, sizeof(*t));
-	if (err && errlen)
-		err[0] = '\0';
-	if (read_all(path, &buf, &len) < 0) {
-		set_err(err, errlen, path, 0, "%s", strerror(errno));
-		/* "file:0:" is odd: drop the line number for open errors */
-		if (err && errlen)
-			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+/* Whether pos ends a field: end of file, ',', LF, or CR before LF or at the end. */
+static int at_field_end(const struct csv_parser *p)
+{
+	const char *b = p->buf;
+	size_t i = p->pos;
+
+	return i >= p->len || b[i] == ',' || b[i] == '\n' ||
+	       (b[i] == '\r' && (i + 1 >= p->len || b[i + 1] == '\n'));
+}
+
+static int field_putc(struct csv_parser *p, char c)
+{
+	if (p->flen + 2 > p->fcap) {
+		size_t nc = p->fcap ? p->fcap * 2 : 64;
+		char *nf = realloc(p->field, nc);
+
+		if (!nf) {
+			set_err(p->err, p->errlen, p->path, p->line, "out of memory");
+			return -1;
+		}
+		p->field = nf;
+		p->fcap = nc;
+	}
+	p->field[p->flen++] = c;
+	return 0;
+}
+
+/* A quoted field, from its opening quote: "" is a quote, newlines are data. 0 or -1. */
+static int read_quoted(struct csv_parser *p)
+{
+	size_t qline = p->line;
+
+	p->pos++;
+	for (;;) {
+		char c;
+
+		if (p->pos >= p->len) {
+			set_err(p->err, p->errlen, p->path, qline, "unterminated quoted field");
+			return -1;
+		}
+		c = p->buf[p->pos++];
+		if (c == '"') {
+			if (p->pos < p->len && p->buf[p->pos] == '"')
+				p->pos++;
+			else
+				break;
+		} else if (c == '\0') {
+			set_err(p->err, p->errlen, p->path, p->line, "NUL byte in file");
+			return -1;
+		}
+		if (c == '\n')
+			p->line++;
+		if (field_putc(p, c) < 0)
+			return -1;
+	}
+	if (!at_field_end(p)) {
+		set_err(p->err, p->errlen, p->path, p->line, "unexpected character '%c' after closing quote",
+			p->buf[p->pos]);
 		return -1;
 	}
-	if (len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
-	    (unsigned char)buf[2] == 0xBF)
-		pos = 3;	/* UTF-8 BOM, as spreadsheets write it */
+	return 0;
+}
 
-	while (pos < len) {
-		/* one record */
-		int blank = 1;
+/* An unquoted field; *blank is cleared when it holds anything. 0 or -1. */
+static int read_plain(struct csv_parser *p, int *blank)
+{
+	while (!at_field_end(p)) {
+		char c = p->buf[p->pos++];
 
-		row_start_line = line;
-		rowfields = 0;
-		for (;;) {
-			/* one field */
-			flen = 0;
-			if (pos < len && buf[pos] == '"') {
-				size_t qline = line;
-
-				blank = 0;
-				pos++;
-				for (;;) {
-					char c;
-
-					if (pos >= len) {
-						set_err(err, errlen, path, qline, "unterminated quoted field");
-						goto fail;
-					}
-					c = buf[pos++];
-					if (c == '"') {
-						if (pos < len && buf[pos] == '"')
-							pos++;
-						else
-							break;
-					} else if (c == '\0') {
-						set_err(err, errlen, path, line, "NUL byte in file");
-						goto fail;
-					}
-					if (c == '\n')
-						line++;
-					if (flen + 2 > fcap) {
-						size_t nc = fcap ? fcap * 2 : 64;
-						char *nf = realloc(field, nc);
-
-						if (!nf)
-							goto oom;
-						field = nf;
-						fcap = nc;
-					}
-					field[flen++] = c;
-				}
-				if (pos < len && buf[pos] != ',' && buf[pos] != '\n' &&
-				    !(buf[pos] == '\r' && (pos + 1 >= len || buf[pos + 1] == '\n'))) {
-					set_err(err, errlen, path, line,
-						"unexpected character '%c' after closing quote", buf[pos]);
-					goto fail;
-				}
-			} else {
-				while (pos < len && buf[pos] != ',' && buf[pos] != '\n' &&
-				       !(buf[pos] == '\r' && (pos + 1 >= len || buf[pos + 1] == '\n'))) {
-					char c = buf[pos++];
-
-					if (c == '"') {
-						set_err(err, errlen, path, line,
-							"quote inside an unquoted field");
-						goto fail;
-					}
-					if (c == '\0') {
-						set_err(err, errlen, path, line, "NUL byte in file");
-						goto fail;
-					}
-					blank = 0;
-					if (flen + 2 > fcap) {
-						size_t nc = fcap ? fcap * 2 : 64;
-						char *nf = realloc(field, nc);
-
-						if (!nf)
-							goto oom;
-						field = nf;
-						fcap = nc;
-					}
-					field[flen++] = c;
-				}
-			}
-			{
-				char *s = malloc(flen + 1);
-
-				if (!s)
-					goto oom;
-				if (flen)
-					memcpy(s, field, flen);
-				s[flen] = '\0';
-				if (sv_push(&cells, s) < 0) {
-					free(s);
-					goto oom;
-				}
-				rowfields++;
-			}
-			if (pos < len && buf[pos] == ',') {
-				blank = 0;
-				pos++;
-				continue;
-			}
-			/* end of record: \n, \r\n, lone \r at EOF, or EOF */
-			if (pos < len && buf[pos] == '\r')
-				pos++;
-			if (pos < len && buf[pos] == '\n')
-				pos++;
-			line++;
-			break;
+		if (c == '"') {
+			set_err(p->err, p->errlen, p->path, p->line, "quote inside an unquoted field");
+			return -1;
 		}
-		if (blank && rowfields == 1) {
-			/* an empty line: skip it */
-			free(cells.v[--cells.n]);
+		if (c == '\0') {
+			set_err(p->err, p->errlen, p->path, p->line, "NUL byte in file");
+			return -1;
+		}
+		*blank = 0;
+		if (field_putc(p, c) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* Appends the field just read to the cells. 0 or -1. */
+static int push_field(struct csv_parser *p)
+{
+	char *s = malloc(p->flen + 1);
+
+	if (s) {
+		if (p->flen)
+			memcpy(s, p->field, p->flen);
+		s[p->flen] = '\0';
+		if (sv_push(&p->cells, s) == 0)
+			return 0;
+		free(s);
+	}
+	set_err(p->err, p->errlen, p->path, p->line, "out of memory");
+	return -1;
+}
+
+/*
+ * One record, up to and including its line end: its fields go to the
+ * cells, *nfields says how many. *blank: the record is an empty line.
+ * 0 or -1.
+ */
+static int read_record(struct csv_parser *p, size_t *nfields, int *blank)
+{
+	*blank = 1;
+	*nfields = 0;
+	for (;;) {
+		p->flen = 0;
+		if (p->pos < p->len && p->buf[p->pos] == '"') {
+			*blank = 0;
+			if (read_quoted(p) < 0)
+				return -1;
+		} else if (read_plain(p, blank) < 0) {
+			return -1;
+		}
+		if (push_field(p) < 0)
+			return -1;
+		(*nfields)++;
+		if (p->pos < p->len && p->buf[p->pos] == ',') {
+			*blank = 0;
+			p->pos++;
+			continue;
+		}
+		/* end of record: \n, \r\n, lone \r at EOF, or EOF */
+		if (p->pos < p->len && p->buf[p->pos] == '\r')
+			p->pos++;
+		if (p->pos < p->len && p->buf[p->pos] == '\n')
+			p->pos++;
+		p->line++;
+		return 0;
+	}
+}
+
+/* Every record: blank lines skipped, each row as wide as the header. *ncols: the header's width. 0 or -1. */
+static int read_records(struct csv_parser *p, size_t *ncols)
+{
+	int have_header = 0;
+
+	while (p->pos < p->len) {
+		size_t start = p->line, nfields;
+		int blank;
+
+		if (read_record(p, &nfields, &blank) < 0)
+			return -1;
+		if (blank && nfields == 1) {
+			free(p->cells.v[--p->cells.n]);	/* an empty line */
 			continue;
 		}
 		if (!have_header) {
-			ncols = rowfields;
+			*ncols = nfields;
 			have_header = 1;
-		} else if (rowfields != ncols) {
-			set_err(err, errlen, path, row_start_line, "%zu fields, the header has %zu",
-				rowfields, ncols);
-			goto fail;
+		} else if (nfields != *ncols) {
+			set_err(p->err, p->errlen, p->path, start, "%zu fields, the header has %zu", nfields,
+				*ncols);
+			return -1;
 		}
 	}
 	if (!have_header) {
-		set_err(err, errlen, path, 1, "empty file: no header row");
-		goto fail;
+		set_err(p->err, p->errlen, p->path, 1, "empty file: no header row");
+		return -1;
 	}
-	free(buf);
-	free(field);
-	t->ncols = ncols;
-	t->nrows = cells.n / ncols - 1;
-	t->header = cells.v;
-	t->cells = cells.v + ncols;
-	{
-		size_t i, j;
+	return 0;
+}
 
-		for (i = 0; i < ncols; i++) {
-			if (t->header[i][0] == '\0') {
-				set_err(err, errlen, path, 1, "column %zu has an empty name", i + 1);
-				goto fail_table;
-			}
-			for (j = 0; j < i; j++) {
-				if (strcmp(t->header[i], t->header[j]) == 0) {
-					set_err(err, errlen, path, 1, "duplicate column '%s'", t->header[i]);
-					goto fail_table;
-				}
+/* Column names must be present and distinct. 0 or -1. */
+static int check_header(const struct csv_table *t, const char *path, char *err, size_t errlen)
+{
+	for (size_t i = 0; i < t->ncols; i++) {
+		if (t->header[i][0] == '\0') {
+			set_err(err, errlen, path, 1, "column %zu has an empty name", i + 1);
+			return -1;
+		}
+		for (size_t j = 0; j < i; j++) {
+			if (strcmp(t->header[i], t->header[j]) == 0) {
+				set_err(err, errlen, path, 1, "duplicate column '%s'", t->header[i]);
+				return -1;
 			}
 		}
 	}
 	return 0;
-fail_table:
-	csv_free(t);
-	return -1;
-oom:
-	set_err(err, errlen, path, line, "out of memory");
-fail:
-	sv_free(&cells);
-	free(buf);
-	free(field);
+}
+
+int csv_read(const char *path, struct csv_table *t, char *err, size_t errlen)
+{
+	struct csv_parser p = { .path = path, .line = 1, .err = err, .errlen = errlen };
+	char *buf;
+	size_t ncols = 0;
+	int rc;
+
 	memset(t, 0, sizeof(*t));
-	return -1;
+	if (err && errlen)
+		err[0] = '\0';
+	buf = read_all(path, &p.len);
+	if (!buf) {
+		/* no line number for open and read errors */
+		if (err && errlen)
+			snprintf(err, errlen, "%s: %s", path, strerror(errno));
+		return -1;
+	}
+	p.buf = buf;
+	if (p.len >= 3 && (unsigned char)buf[0] == 0xEF && (unsigned char)buf[1] == 0xBB &&
+	    (unsigned char)buf[2] == 0xBF)
+		p.pos = 3;	/* UTF-8 BOM, as spreadsheets write it */
+	rc = read_records(&p, &ncols);
+	free(buf);
+	free(p.field);
+	if (rc < 0) {
+		sv_free(&p.cells);
+		return -1;
+	}
+	t->ncols = ncols;
+	t->nrows = p.cells.n / ncols - 1;
+	t->header = p.cells.v;
+	t->cells = p.cells.v + ncols;
+	if (check_header(t, path, err, errlen) < 0) {
+		csv_free(t);
+		return -1;
+	}
+	return 0;
 }
 
 int csv_column(const struct csv_table *t, const char *name)
@@ -600,6 +618,18 @@ const char *csv_get(const struct csv_table *t, size_t row, const char *col)
 	if (c < 0 || row >= t->nrows)
 		return NULL;
 	return t->cells[row * t->ncols + (size_t)c];
+}
+
+const char *csv_cell(const struct csv_table *t, size_t row, const char *col)
+{
+	const char *v = csv_get(t, row, col);
+
+	return v ? v : "";
+}
+
+uint64_t csv_cell_u64(const struct csv_table *t, size_t row, const char *col)
+{
+	return strtoull(csv_cell(t, row, col), NULL, 10);
 }
 
 void csv_free(struct csv_table *t)

@@ -38,6 +38,10 @@ int csv_read(const char *path, struct csv_table *t, char *err, size_t errlen);
 int csv_column(const struct csv_table *t, const char *name);
 /* Cell by row and column name; NULL if the column does not exist. */
 const char *csv_get(const struct csv_table *t, size_t row, const char *col);
+/* The same, "" when the column or row does not exist. */
+const char *csv_cell(const struct csv_table *t, size_t row, const char *col);
+/* A cell as a decimal number; 0 when empty, missing or not a number. */
+uint64_t csv_cell_u64(const struct csv_table *t, size_t row, const char *col);
 void csv_free(struct csv_table *t);
 
 #endif

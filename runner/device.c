@@ -148,6 +148,12 @@ int device_run(struct device *d, struct allocbench_run *req)
 	return device_ioctl(d, ALLOCBENCH_IOC_RUN, req);
 }
 
+int device_scale(struct device *d, struct allocbench_scale *req)
+{
+	req->size = sizeof(*req);
+	return device_ioctl(d, ALLOCBENCH_IOC_SCALE, req);
+}
+
 int device_has_allocator(const struct device *d, unsigned id)
 {
 	return id < 64 && (d->info.allocators >> id) & 1;

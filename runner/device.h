@@ -47,6 +47,9 @@ int device_ioctl(struct device *d, unsigned long cmd, void *arg);
 /* ALLOCBENCH_IOC_RUN: fills the size field; 0 or -errno, through device_ioctl(). */
 int device_run(struct device *d, struct allocbench_run *req);
 
+/* ALLOCBENCH_IOC_SCALE: fills the size field; 0 or -errno, through device_ioctl(). */
+int device_scale(struct device *d, struct allocbench_scale *req);
+
 /* Allocator offered by this kernel (INFO.allocators bit). */
 int device_has_allocator(const struct device *d, unsigned id);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * [access] and [mapping] (issue 4): what an allocator's memory costs to use.
+ * [access] and [mapping]: what an allocator's memory costs to use.
  *
  * [access]: for each allocator, layout and working set, one ALLOCBENCH_IOC_ACCESS
  * request of `passes` timed passes over a buffer from that allocator, chased
@@ -200,7 +200,7 @@ static const struct map_kind map_kinds[] = {
 	{ "vmap", ALLOCBENCH_VMAP, ALLOCBENCH_VIEW_NATIVE },
 	{ "vmalloc_huge", ALLOCBENCH_VMALLOC_HUGE, ALLOCBENCH_VIEW_NATIVE },
 };
-#define NMAP (sizeof(map_kinds) / sizeof(map_kinds[0]))
+#define NMAP ARRAY_SIZE(map_kinds)
 
 static int map_plan(const struct config *cfg, const struct section *sec, struct plan *p)
 {
@@ -309,58 +309,69 @@ static int device_access(struct device *d, struct allocbench_access *a)
 	return device_ioctl(d, ALLOCBENCH_IOC_ACCESS, a);
 }
 
-static int run_point(struct run_ctx *ctx, int idx, const struct point *pt, const char *prefix)
+/* The slot of a point, or NULL when the point is not this kind's. */
+static struct acc_slot *slot_of(struct acc_state *st, const struct point *pt)
 {
-	struct acc_state *st = ctx->state[idx];
-	const struct acc_section *as = pt->sec->priv;
-	const struct allocbench_info *in = &ctx->dev->info;
-	struct acc_slot key, *sl;
-	struct allocbench_access r;
-	uint64_t buf[ALLOCBENCH_MAX_PASSES];
-	char h[32];
-	int err;
+	struct acc_slot key;
 
 	memset(&key, 0, sizeof(key));
 	key.allocator = pt->allocator;
 	key.pattern = pt->op;
 	key.view = pt->gfp;
 	key.bytes = pt->bytes;
-	sl = bsearch(&key, st->slots, st->n, sizeof(*st->slots), acc_slot_cmp);
-	if (!sl)
-		return 0;
+	return bsearch(&key, st->slots, st->n, sizeof(*st->slots), acc_slot_cmp);
+}
+
+/* 1 when the point cannot be measured here (counted as unsupported or skipped in its slot). */
+static int not_measurable(struct run_ctx *ctx, const struct point *pt, struct acc_slot *sl)
+{
 	if (!device_has_allocator(ctx->dev, pt->allocator) ||
 	    (ctx->dev->alloc_known[pt->allocator] &&
 	     pt->bytes > ctx->dev->alloc[pt->allocator].max_bytes)) {
 		sl->unsupported++;
-		return 0;
+		return 1;
 	}
 	if (over_cap(&ctx->cfg->run, pt->bytes)) {
 		sl->skipped++;
-		return 0;
+		return 1;
 	}
+	return 0;
+}
 
-	memset(&r, 0, sizeof(r));
-	r.allocator = pt->allocator;
-	r.pattern = pt->op;
-	r.view = pt->gfp;
-	r.bytes = pt->bytes;
-	r.seed = (as->seed_set ? as->seed : ctx->cfg->run.seed) + pt->repeat;
-	r.min_steps = as->min_steps;
-	r.passes = as->passes;
-	r.flags = as->pmu ? ALLOCBENCH_ACCESS_PMU : 0;
-	r.samples = (uint64_t)(uintptr_t)buf;
-	r.samples_cap = ALLOCBENCH_MAX_PASSES;
-	err = device_access(ctx->dev, &r);
+/*
+ * One ACCESS request for the point, the passes' ticks in buf. 0 when the
+ * module answered; 1 when it could not serve the point (counted in the
+ * slot); -1 to stop the run (interrupted, or an error, said why).
+ */
+static int request_access(struct run_ctx *ctx, struct acc_state *st, const struct point *pt,
+			  struct acc_slot *sl, struct allocbench_access *r, uint64_t *buf)
+{
+	const struct acc_section *as = pt->sec->priv;
+	char h[32];
+	int err;
+
+	memset(r, 0, sizeof(*r));
+	r->allocator = pt->allocator;
+	r->pattern = pt->op;
+	r->view = pt->gfp;
+	r->bytes = pt->bytes;
+	r->seed = (as->seed_set ? as->seed : ctx->cfg->run.seed) + pt->repeat;
+	r->min_steps = as->min_steps;
+	r->passes = as->passes;
+	r->flags = as->pmu ? ALLOCBENCH_ACCESS_PMU : 0;
+	r->samples = (uint64_t)(uintptr_t)buf;
+	r->samples_cap = ALLOCBENCH_MAX_PASSES;
+	err = device_access(ctx->dev, r);
 	switch (err) {
 	case 0:
-		break;
+		return 0;
 	case -EOPNOTSUPP:
 	case -ERANGE:
 		sl->unsupported++;
-		return 0;
+		return 1;
 	case -ENOMEM:
 		sl->skipped++;
-		return 0;
+		return 1;
 	case -EINTR:	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
 		return -1;
 	default:
@@ -371,56 +382,89 @@ static int run_point(struct run_ctx *ctx, int idx, const struct point *pt, const
 		st->fatal = 1;
 		return -1;
 	}
+}
+
+/* What a measured request says besides its passes: mapping levels, dTLB misses. */
+static void record_counters(struct acc_slot *sl, const struct allocbench_access *r)
+{
+	sl->measured++;
+	sl->steps_per_pass = r->steps_per_pass;
+	if (r->out_flags & ALLOCBENCH_ACCESS_OUT_LEVELS) {
+		sl->levels_ok = 1;
+		sl->mapped[0] = r->mapped_4k_bytes;
+		sl->mapped[1] = r->mapped_2m_bytes;
+		sl->mapped[2] = r->mapped_1g_bytes;
+		sl->mapped[3] = r->mapped_other_bytes;
+	}
+	sl->levels_status = r->levels_status;
+	if (r->out_flags & ALLOCBENCH_ACCESS_OUT_DTLB) {
+		sl->dtlb += r->dtlb_load_misses;
+		sl->dtlb_steps += (uint64_t)r->samples_written * r->steps_per_pass;
+		if (!sl->pmu_seen)
+			sl->pmu_status = 0;
+	} else {
+		sl->pmu_status = r->pmu_status ? r->pmu_status : -ENODATA;
+	}
+	sl->pmu_seen = 1;
+}
+
+/* The passes of a measured request: ns per step into the slot, raw ticks into samples.csv.gz. 0 or -1. */
+static int record_passes(struct run_ctx *ctx, const struct point *pt, struct acc_slot *sl,
+			 const struct allocbench_access *r, const uint64_t *buf, const char *prefix)
+{
+	const struct allocbench_info *in = &ctx->dev->info;
+
+	for (uint32_t i = 0; i < r->samples_written && i < r->samples_cap; i++) {
+		double ns = access_ns_per_step(in, buf[i], r->chunks_per_pass, r->steps_per_pass);
+
+		if (samples_push(&sl->passes, ns))
+			return -1;
+		if (!ctx->samples)
+			continue;
+		if (gzprintf(ctx->samples, "%s,%s_%s,%s,%" PRIu64 ",pass,%" PRIu64 ",%u,0,%u,%" PRIu64 "\n",
+			     allocator_name(pt->allocator), prefix, access_layout_name(pt->op),
+			     pt->gfp == ALLOCBENCH_VIEW_DIRECT ? "direct" : "native", pt->bytes,
+			     (uint64_t)r->steps_per_pass, pt->repeat, i, (uint64_t)buf[i]) <= 0)
+			return -1;
+		ctx->samples_rows++;
+	}
+	return 0;
+}
+
+/* One point of [access] or [mapping]; prefix names the kind in samples.csv.gz. 0, or -1 to stop the run. */
+static int access_run_point(struct run_ctx *ctx, int idx, const struct point *pt, const char *prefix)
+{
+	struct acc_state *st = ctx->state[idx];
+	struct acc_slot *sl = slot_of(st, pt);
+	struct allocbench_access r;
+	uint64_t buf[ALLOCBENCH_MAX_PASSES];
+	int rc;
+
+	if (!sl || not_measurable(ctx, pt, sl))
+		return 0;
+	rc = request_access(ctx, st, pt, sl, &r, buf);
+	if (rc)
+		return rc < 0 ? -1 : 0;
 	if (r.out_flags & ALLOCBENCH_OUT_MIGRATED)
 		sl->migrated++;
 	if (!r.samples_written) {
 		sl->failed++;
 		return ab_stop ? -1 : 0;
 	}
-	sl->measured++;
-	sl->steps_per_pass = r.steps_per_pass;
-	if (r.out_flags & ALLOCBENCH_ACCESS_OUT_LEVELS) {
-		sl->levels_ok = 1;
-		sl->mapped[0] = r.mapped_4k_bytes;
-		sl->mapped[1] = r.mapped_2m_bytes;
-		sl->mapped[2] = r.mapped_1g_bytes;
-		sl->mapped[3] = r.mapped_other_bytes;
-	}
-	sl->levels_status = r.levels_status;
-	if (r.out_flags & ALLOCBENCH_ACCESS_OUT_DTLB) {
-		sl->dtlb += r.dtlb_load_misses;
-		sl->dtlb_steps += (uint64_t)r.samples_written * r.steps_per_pass;
-		if (!sl->pmu_seen)
-			sl->pmu_status = 0;
-	} else {
-		sl->pmu_status = r.pmu_status ? r.pmu_status : -ENODATA;
-	}
-	sl->pmu_seen = 1;
-	for (uint32_t i = 0; i < r.samples_written && i < r.samples_cap; i++) {
-		double ns = access_ns_per_step(in, buf[i], r.chunks_per_pass, r.steps_per_pass);
-
-		if (samples_push(&sl->passes, ns))
-			return -1;
-		if (ctx->samples) {
-			if (gzprintf(ctx->samples, "%s,%s_%s,%s,%" PRIu64 ",pass,%" PRIu64 ",%u,%u,%" PRIu64 "\n",
-				     allocator_name(pt->allocator), prefix, access_layout_name(pt->op),
-				     pt->gfp == ALLOCBENCH_VIEW_DIRECT ? "direct" : "native", pt->bytes,
-				     (uint64_t)r.steps_per_pass, pt->repeat, i, (uint64_t)buf[i]) <= 0)
-				return -1;
-			ctx->samples_rows++;
-		}
-	}
+	record_counters(sl, &r);
+	if (record_passes(ctx, pt, sl, &r, buf, prefix))
+		return -1;
 	return ab_stop ? -1 : 0;
 }
 
 static int acc_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 {
-	return run_point(ctx, idx, pt, "access");
+	return access_run_point(ctx, idx, pt, "access");
 }
 
 static int map_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 {
-	return run_point(ctx, idx, pt, "mapping");
+	return access_run_point(ctx, idx, pt, "mapping");
 }
 
 static const char *slot_status(const struct acc_slot *s)
@@ -498,7 +542,7 @@ static const char *const acc_columns[] = {
 	"mapped_2m_bytes", "mapped_1g_bytes", "mapped_other_bytes", "dtlb_misses_per_access",
 	"pmu_status",
 };
-#define ACC_NCOLS (sizeof(acc_columns) / sizeof(acc_columns[0]))
+#define ACC_NCOLS ARRAY_SIZE(acc_columns)
 
 static int acc_write_row(struct csv_writer *w, const struct allocbench_info *in, struct acc_slot *s)
 {
@@ -536,7 +580,7 @@ static const char *const map_columns[] = {
 	"mapped_other_bytes", "dtlb_misses_per_access", "pmu_status", "ratio_over_direct",
 	"ratio_vmap_over_direct",
 };
-#define MAP_NCOLS (sizeof(map_columns) / sizeof(map_columns[0]))
+#define MAP_NCOLS ARRAY_SIZE(map_columns)
 
 static const char *map_name(const struct acc_slot *s)
 {

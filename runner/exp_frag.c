@@ -137,7 +137,7 @@ static int frag_parse_key(void *priv, const char *key, const char *value, int li
 				    0, &s->allocators, err, errlen))
 			return -1;
 		if (s->allocators & ~FRAG_ALLOWED) {
-			snprintf(err, errlen, "allocators: [frag] measures alloc_pages, __get_free_pages, "
+			snprintf(err, errlen, "allocators: [frag] measures alloc_pages, get_free_pages, "
 				 "alloc_pages_exact, kmalloc, kzalloc, kvmalloc, vmalloc, vzalloc, vmalloc_huge");
 			return -1;
 		}
@@ -304,7 +304,7 @@ static int measure_phase(struct run_ctx *ctx, struct frag_state *st, const struc
 	static const uint32_t gfp_order[] = { ALLOCBENCH_GFP_NOWAIT, ALLOCBENCH_GFP_NORETRY,
 					      ALLOCBENCH_GFP_KERNEL };
 
-	for (size_t gi = 0; gi < sizeof(gfp_order) / sizeof(gfp_order[0]); gi++) {
+	for (size_t gi = 0; gi < ARRAY_SIZE(gfp_order); gi++) {
 		uint32_t g = gfp_order[gi];
 		unsigned att = g == ALLOCBENCH_GFP_KERNEL ? s->attempts_kernel : s->attempts;
 
@@ -525,7 +525,7 @@ static int write_meas(struct run_ctx *ctx, const struct frag_state *st)
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/frag.csv", ctx->dir);
-	w = csv_create(path, meas_cols, sizeof(meas_cols) / sizeof(meas_cols[0]));
+	w = csv_create(path, meas_cols, ARRAY_SIZE(meas_cols));
 	if (!w)
 		return -1;
 	for (size_t i = 0; i < st->nm; i++) {
@@ -557,7 +557,7 @@ static int write_bi(struct run_ctx *ctx, const struct frag_state *st)
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/buddyinfo.csv", ctx->dir);
-	w = csv_create(path, bi_cols, sizeof(bi_cols) / sizeof(bi_cols[0]));
+	w = csv_create(path, bi_cols, ARRAY_SIZE(bi_cols));
 	if (!w)
 		return -1;
 	for (int p = 0; p < FRAG_PHASES; p++) {
@@ -590,7 +590,7 @@ static int write_ef(struct run_ctx *ctx, const struct frag_state *st)
 	if (!st->nef)
 		return 0;
 	snprintf(path, sizeof(path), "%s/extfrag.csv", ctx->dir);
-	w = csv_create(path, ef_cols, sizeof(ef_cols) / sizeof(ef_cols[0]));
+	w = csv_create(path, ef_cols, ARRAY_SIZE(ef_cols));
 	if (!w)
 		return -1;
 	for (size_t i = 0; i < st->nef; i++) {

@@ -3,11 +3,13 @@
  * [latency]: allocation and free latency, per operation and (for fast
  * operations) per batch. Writes latency.csv; raw ticks go to samples.csv.gz.
  *
- * Per point: a short calibration sets the number of samples from the time
- * budget (clamp(budget / op time, min_samples, iterations)); then one per-op
- * series (batch = 1), split into requests of at most ALLOCBENCH_MAX_COUNT;
- * then, where the per-op median is below batch_below_ns, a batch series.
- * Repeats of the same point are pooled into one row.
+ * This file reads the section and plans its points: every point is planned
+ * as [run] subseries visits per repeat, which plan.c spreads over the run.
+ * lat_visit.c measures a visit (calibration at the first, then a sub-series
+ * of per-op samples and, where one operation is short, of batch samples,
+ * each beside the harness it is corrected by); lat_row.c writes one row per
+ * point, repeats and sub-series pooled, with the interval of its median
+ * taken from the spread between sub-series.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -21,26 +23,16 @@
 #include "csv.h"
 #include "device.h"
 #include "experiment.h"
+#include "lat_slot.h"
 #include "names.h"
 #include "plan.h"
 #include "sizes.h"
 #include "stats.h"
-#include "ticks.h"
 #include "util.h"
 
-#define LAT_SCHEMA_VERSION	1
 #define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 
 /* ---- config ---- */
-
-struct lat_section {
-	uint32_t allocators;		/* bit per enum allocbench_allocator */
-	uint32_t ops;			/* bit per enum allocbench_op */
-	uint32_t gfps;			/* bit per enum allocbench_gfp */
-	struct size_list sizes;
-	uint32_t burst;
-	int touch;
-};
 
 static void *lat_section_new(void)
 {
@@ -224,12 +216,21 @@ static int lat_finish(const struct config *cfg, const struct section *sec, const
 	return -1;
 }
 
+/* Every visit of one point: its sub-series, spread over the repeat by plan_build(). */
+static int plan_visits(const struct config *cfg, struct plan *p, struct point *pt)
+{
+	pt->visits = cfg->run.subseries;
+	for (pt->visit = 0; pt->visit < pt->visits; pt->visit++)
+		if (plan_add(p, pt))
+			return -1;
+	return 0;
+}
+
 static int lat_plan(const struct config *cfg, const struct section *sec, struct plan *p)
 {
 	const struct lat_section *s = sec->priv;
 	struct point pt;
 
-	(void)cfg;
 	memset(&pt, 0, sizeof(pt));
 	pt.sec = sec;
 	for (unsigned a = 0; a < ALLOCBENCH_NR_ALLOCATORS; a++) {
@@ -246,7 +247,7 @@ static int lat_plan(const struct config *cfg, const struct section *sec, struct 
 					pt.op = op;
 					pt.gfp = g;
 					pt.bytes = s->sizes.v[i];
-					if (plan_add(p, &pt))
+					if (plan_visits(cfg, p, &pt))
 						return -1;
 				}
 			}
@@ -256,16 +257,6 @@ static int lat_plan(const struct config *cfg, const struct section *sec, struct 
 }
 
 /* ---- run ---- */
-
-struct slot {
-	uint32_t allocator, op, gfp;
-	uint64_t bytes;
-	struct samples perop[2];		/* [0]: the op (burst: allocations), [1]: burst frees */
-	struct samples batch;
-	uint64_t failures, fallbacks;
-	unsigned batch_ops;		/* 0: no batch series ran */
-	unsigned unsupported, skipped, measured, migrated;
-};
 
 struct lat_state {
 	struct slot *slots;
@@ -288,6 +279,12 @@ static int slot_cmp(const void *a, const void *b)
 	return 0;
 }
 
+/* The point's first appearance in the plan: its slot is made then. */
+static int is_first_of_point(const struct point *pt)
+{
+	return pt->sec->kind == &exp_latency && pt->repeat == 0 && pt->visit == 0;
+}
+
 static int lat_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 {
 	struct lat_state *st = calloc(1, sizeof(*st));
@@ -296,8 +293,7 @@ static int lat_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 	if (!st)
 		return -1;
 	for (size_t i = 0; i < p->n; i++)
-		if (p->v[i].sec->kind == &exp_latency && p->v[i].repeat == 0)
-			n++;
+		n += is_first_of_point(&p->v[i]);
 	st->slots = calloc(n ? n : 1, sizeof(*st->slots));
 	if (!st->slots) {
 		free(st);
@@ -305,250 +301,28 @@ static int lat_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 	}
 	for (size_t i = 0; i < p->n; i++) {
 		const struct point *pt = &p->v[i];
+		const struct lat_section *ls = pt->sec->priv;
 		struct slot *s;
 
-		if (pt->sec->kind != &exp_latency || pt->repeat != 0)
+		if (!is_first_of_point(pt))
 			continue;
 		s = &st->slots[st->n++];
 		s->allocator = pt->allocator;
 		s->op = pt->op;
 		s->gfp = pt->gfp;
 		s->bytes = pt->bytes;
+		s->unit = pt->op == ALLOCBENCH_OP_BURST ? ls->burst : 1;
 	}
 	qsort(st->slots, st->n, sizeof(*st->slots), slot_cmp);
 	ctx->state[idx] = st;
 	return 0;
 }
 
-/* One sample in ns per operation (pair makes two calls per operation). */
-static double sample_ns(const struct allocbench_info *in, uint64_t ticks, unsigned batch,
-			unsigned calls_per_op, unsigned regions)
-{
-	return ticks_to_ns(in, ticks, regions, (double)calls_per_op * batch) / batch;
-}
-
-static int write_raw(struct run_ctx *ctx, const struct point *pt, const char *op, int batch_timing,
-		     unsigned batch, size_t seq, uint64_t ticks)
-{
-	if (!ctx->samples)
-		return 0;
-	if (gzprintf(ctx->samples, "%s,%s,%s,%" PRIu64 ",%s,%u,%u,%zu,%" PRIu64 "\n",
-		     allocator_name(pt->allocator), op, gfp_name(pt->gfp), pt->bytes,
-		     batch_timing ? "batch" : "per_op", batch, pt->repeat, seq, ticks) <= 0)
-		return -1;
-	ctx->samples_rows++;
-	return 0;
-}
-
-/*
- * One timed series of `count` samples of `batch` operations, in requests of at
- * most ALLOCBENCH_MAX_COUNT. Samples are pooled into the slot. 0 or -errno
- * of the failing request.
- */
-static int run_series(struct run_ctx *ctx, struct slot *sl, const struct point *pt,
-		      unsigned batch, uint64_t count, unsigned warmup, uint64_t *elapsed_ns)
-{
-	const struct lat_section *ls = pt->sec->priv;
-	const struct allocbench_info *in = &ctx->dev->info;
-	int burst = pt->op == ALLOCBENCH_OP_BURST;
-	int pair = pt->op == ALLOCBENCH_OP_PAIR;
-	uint64_t chunk_max = ALLOCBENCH_MAX_COUNT, done = 0;
-	size_t seq[2] = { 0, 0 };
-	uint64_t *buf;
-	int rc = 0;
-
-	if (burst)
-		chunk_max -= chunk_max % ls->burst;
-	buf = malloc((size_t)(burst ? 2 : 1) * (size_t)(count < chunk_max ? count : chunk_max) *
-		     sizeof(*buf));
-	if (!buf)
-		return -ENOMEM;
-	*elapsed_ns = 0;
-	while (done < count && !ab_stop) {
-		struct allocbench_run r;
-		uint32_t chunk = (uint32_t)(count - done < chunk_max ? count - done : chunk_max);
-
-		memset(&r, 0, sizeof(r));
-		r.allocator = pt->allocator;
-		r.op = pt->op;
-		r.gfp = pt->gfp;
-		r.bytes = pt->bytes;
-		r.count = chunk;
-		r.batch = batch;
-		r.burst = burst ? ls->burst : 0;
-		r.warmup = done == 0 ? warmup : 0;
-		r.pattern = ALLOCBENCH_PATTERN_NONE;
-		r.flags = ls->touch ? ALLOCBENCH_RUN_TOUCH : 0;
-		r.samples = (uint64_t)(uintptr_t)buf;
-		r.samples_cap = burst ? 2 * chunk : chunk;
-		rc = device_run(ctx->dev, &r);
-		if (rc)
-			break;
-		*elapsed_ns += r.elapsed_ns;
-		if (r.out_flags & ALLOCBENCH_OUT_MIGRATED)
-			sl->migrated++;
-		if (batch == 1) {
-			sl->failures += r.failures;
-			sl->fallbacks += r.fallbacks;
-		}
-		if (r.samples_written > r.samples_cap)
-			r.samples_written = r.samples_cap;
-		if (!burst) {
-			struct samples *s = batch == 1 ? &sl->perop[0] : &sl->batch;
-
-			for (uint32_t i = 0; i < r.samples_written; i++) {
-				if (samples_push(s, sample_ns(in, buf[i], batch, pair ? 2 : 1,
-							       pair && ls->touch ? 2 : 1)) ||
-				    write_raw(ctx, pt, op_name(pt->op), batch > 1, batch, seq[0]++, buf[i])) {
-					rc = -ENOMEM;
-					break;
-				}
-			}
-		} else {
-			/*
-			 * Allocations in buf[0..chunk), frees in buf[chunk..2*chunk);
-			 * failed allocations store no sample and have no free.
-			 */
-			uint32_t ok = chunk > r.failures ? chunk - r.failures : 0;
-			uint32_t na = r.samples_written < ok ? r.samples_written : ok;
-			uint32_t nf = r.samples_written - na;
-
-			for (uint32_t h = 0; h < 2 && !rc; h++) {
-				const uint64_t *b = h ? buf + chunk : buf;
-				uint32_t n = h ? nf : na;
-
-				for (uint32_t i = 0; i < n; i++) {
-					if (samples_push(&sl->perop[h], sample_ns(in, b[i], 1, 1, 1)) ||
-					    write_raw(ctx, pt, h ? "burst_free" : "burst_alloc", 0, 1,
-						      seq[h]++, b[i])) {
-						rc = -ENOMEM;
-						break;
-					}
-				}
-			}
-		}
-		if (rc)
-			break;
-		done += chunk;
-	}
-	free(buf);
-	return rc;
-}
-
-/* One short request, untimed by us: wall ns per operation (alloc + free) as the module saw it. */
-static int calibrate(struct run_ctx *ctx, const struct point *pt, uint32_t count, uint32_t warmup,
-		     double *ns_per_op)
-{
-	const struct lat_section *ls = pt->sec->priv;
-	int burst = pt->op == ALLOCBENCH_OP_BURST;
-	struct allocbench_run r;
-	uint64_t *buf = calloc((size_t)count * 2, sizeof(*buf));
-	int rc;
-
-	if (!buf)
-		return -ENOMEM;
-	memset(&r, 0, sizeof(r));
-	r.allocator = pt->allocator;
-	r.op = pt->op;
-	r.gfp = pt->gfp;
-	r.bytes = pt->bytes;
-	r.count = count;
-	r.batch = 1;
-	r.burst = burst ? ls->burst : 0;
-	r.warmup = warmup;
-	r.flags = ls->touch ? ALLOCBENCH_RUN_TOUCH : 0;
-	r.samples = (uint64_t)(uintptr_t)buf;
-	r.samples_cap = burst ? 2 * count : count;
-	rc = device_run(ctx->dev, &r);
-	free(buf);
-	if (rc)
-		return rc;
-	*ns_per_op = (double)r.elapsed_ns / (double)(count + warmup);
-	if (*ns_per_op < 1)
-		*ns_per_op = 1;
-	return 0;
-}
-
-static uint64_t clamp_count(const struct run_config *rc, double budget_ns, double per_sample_ns)
-{
-	double c = budget_ns / per_sample_ns;
-
-	if (c < rc->min_samples)
-		return rc->min_samples;
-	if (c > rc->iterations)
-		return rc->iterations;
-	return (uint64_t)c;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
-static double median_of(const double *v, size_t n)
-{
-	double *t = malloc(n * sizeof(*t));
-	double m;
-
-	if (!t)
-		return 0;
-	memcpy(t, v, n * sizeof(*t));
-	qsort(t, n, sizeof(*t), cmp_double);
-	m = stats_percentile_sorted(t, n, 0.5);
-	free(t);
-	return m;
-}
-
-static int over_cap(const struct run_config *rc, uint64_t bytes, uint64_t held)
-{
-	uint64_t avail = mem_available_bytes();
-
-	if (!avail)
-		return 0;
-	if (held && bytes > UINT64_MAX / held)
-		return 1;
-	return (double)(bytes * held) > (double)avail * rc->mem_cap_percent / 100.0;
-}
-
-/* Decides what an error of RUN means: 1 handled (row status), -1 stop the run. */
-static int run_error(struct run_ctx *ctx, struct slot *sl, const struct point *pt, int err)
-{
-	char h[32];
-
-	switch (err) {
-	case -EOPNOTSUPP:
-		sl->unsupported++;
-		return 1;
-	case -ENOMEM:	/* the module's own cap: more than half of MemAvailable held */
-		sl->skipped++;
-		return 1;
-	case -EINTR:	/* SIGINT/SIGTERM, or device_ioctl() gave up and said why */
-		return -1;
-	default:
-		ab_err("RUN %s %s gfp=%s size=%s failed: %s (runner and module disagree on the ABI? "
-		       "rebuild both from one tree)", allocator_name(pt->allocator), op_name(pt->op),
-		       gfp_name(pt->gfp), size_format(pt->bytes, h, sizeof(h)), strerror(-err));
-		((struct lat_state *)ctx->state[pt->sec->kind_idx])->fatal = 1;
-		return -1;
-	}
-}
-
 static int lat_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 {
 	struct lat_state *st = ctx->state[idx];
-	const struct run_config *rc = &ctx->cfg->run;
-	const struct lat_section *ls = pt->sec->priv;
-	const struct device *dev = ctx->dev;
 	struct slot key, *sl;
-	int burst = pt->op == ALLOCBENCH_OP_BURST;
-	uint32_t unit = burst ? ls->burst : 1;
-	double budget_ns = (double)rc->time_budget_ms * 1e6, est;
-	uint64_t count, elapsed;
-	unsigned warmup;
-	size_t first;
-	int err;
+	int rc;
 
 	memset(&key, 0, sizeof(key));
 	key.allocator = pt->allocator;
@@ -558,160 +332,43 @@ static int lat_run_point(struct run_ctx *ctx, int idx, const struct point *pt)
 	sl = bsearch(&key, st->slots, st->n, sizeof(*st->slots), slot_cmp);
 	if (!sl)
 		return 0;
-
-	if (!device_has_allocator(dev, pt->allocator) ||
-	    (pt->gfp == ALLOCBENCH_GFP_ATOMIC && dev->alloc_known[pt->allocator] &&
-	     !(dev->alloc[pt->allocator].flags & ALLOCBENCH_ALLOC_ATOMIC_OK))) {
-		sl->unsupported++;
-		return 0;
-	}
-	if (over_cap(rc, pt->bytes, unit)) {
-		sl->skipped++;
-		return 0;
-	}
-
-	/* Calibration: one operation (one burst) cold, then a few warm ones if they are cheap. */
-	err = calibrate(ctx, pt, unit, 0, &est);
-	if (!err && est * 32 * unit < budget_ns)
-		err = calibrate(ctx, pt, burst ? unit : 16, rc->warmup < 16 ? rc->warmup : 16, &est);
-	if (err)
-		return run_error(ctx, sl, pt, err) < 0 ? -1 : 0;
-	if (ab_stop)
-		return -1;
-
-	count = clamp_count(rc, budget_ns, est);
-	if (burst) {
-		count = count / unit * unit;
-		if (count < unit)
-			count = unit;
-	}
-	/* Warm-up takes at most about one budget: 64M zeroed allocations under TCG are slow. */
-	warmup = rc->warmup;
-	if (warmup && (double)warmup * est > budget_ns) {
-		warmup = (unsigned)(budget_ns / est);
-		if (warmup < 1)
-			warmup = 1;
-	}
-
-	first = sl->perop[0].n;
-	err = run_series(ctx, sl, pt, 1, count, warmup, &elapsed);
-	if (err)
-		return run_error(ctx, sl, pt, err) < 0 ? -1 : 0;
-	if (ab_stop)
-		return -1;
-	sl->measured++;
-
-	/* Batch series where single operations are too short to time one by one. */
-	if (!burst && rc->batch > 1 && rc->batch_below_ns && sl->perop[0].n > first) {
-		double med = median_of(sl->perop[0].v + first, sl->perop[0].n - first);
-
-		if (med < rc->batch_below_ns && !over_cap(rc, pt->bytes, rc->batch) &&
-		    pt->bytes * rc->batch <= ALLOCBENCH_MAX_BATCH_BYTES) {
-			uint64_t bcount = clamp_count(rc, budget_ns, est * rc->batch);
-
-			sl->batch_ops = rc->batch;
-			err = run_series(ctx, sl, pt, rc->batch, bcount, warmup, &elapsed);
-			if (err)
-				return run_error(ctx, sl, pt, err) < 0 ? -1 : 0;
-		}
-	}
-	return ab_stop ? -1 : 0;
+	rc = lat_visit(ctx, sl, pt);
+	if (rc > 0)
+		st->fatal = 1;
+	return rc ? -1 : 0;
 }
 
-static const char *const lat_columns[] = {
-	"schema_version", "allocator", "op", "gfp", "size_bytes", "status", "samples", "failures",
-	"min_ns", "p10_ns", "p50_ns", "p90_ns", "p99_ns", "p999_ns", "max_ns", "mean_ns",
-	"stddev_ns", "median_ci_lo_ns", "median_ci_hi_ns", "min_cycles", "p50_cycles",
-	"p99_cycles", "max_cycles", "batch_ops", "batch_samples", "batch_p10_ns", "batch_p50_ns",
-	"batch_p90_ns", "fallbacks", "cpu_migrations",
-};
-#define LAT_NCOLS (sizeof(lat_columns) / sizeof(lat_columns[0]))
-
-static int write_row(struct csv_writer *w, const struct allocbench_info *in, struct slot *sl,
-		     const char *op, struct samples *s, int with_batch)
+static void free_slot(struct slot *s)
 {
-	struct stats st;
-	const char *status;
-	int rc = 0;
-	int have = s->n > 0;
-
-	if (have)
-		stats_compute(s->v, s->n, &st);
-	if (!have && sl->unsupported)
-		status = "unsupported";
-	else if (!have && sl->skipped && !sl->measured)
-		status = "skipped";
-	else if (!have)
-		status = "failed";
-	else if (sl->failures)
-		status = "partial";
-	else
-		status = "ok";
-
-	rc |= csv_u64(w, LAT_SCHEMA_VERSION);
-	rc |= csv_str(w, allocator_name(sl->allocator));
-	rc |= csv_str(w, op);
-	rc |= csv_str(w, gfp_name(sl->gfp));
-	rc |= csv_u64(w, sl->bytes);
-	rc |= csv_str(w, status);
-	rc |= csv_u64(w, s->n);
-	rc |= csv_u64(w, sl->failures);
-	if (have) {
-		const double vals[] = { st.min, st.p10, st.p50, st.p90, st.p99, st.p999, st.max,
-					st.mean, st.stddev, st.median_ci_lo, st.median_ci_hi };
-
-		for (size_t i = 0; i < sizeof(vals) / sizeof(vals[0]); i++)
-			rc |= csv_double(w, vals[i]);
-	} else {
-		for (int i = 0; i < 11; i++)
-			rc |= csv_empty(w);
+	for (int h = 0; h < 2; h++) {
+		samples_free(&s->perop[h]);
+		samples_free(&s->harness[h]);
+		marks_free(&s->marks[h]);
 	}
-	if (have && in->timer_kind == ALLOCBENCH_TIMER_TSC) {
-		/* TSC ticks are cycles: undo the ns conversion (the overhead stays subtracted). */
-		double k = (double)in->timer_hz / 1e9;
-
-		rc |= csv_double(w, st.min * k);
-		rc |= csv_double(w, st.p50 * k);
-		rc |= csv_double(w, st.p99 * k);
-		rc |= csv_double(w, st.max * k);
-	} else {
-		for (int i = 0; i < 4; i++)
-			rc |= csv_empty(w);
-	}
-	if (with_batch && sl->batch_ops) {
-		rc |= csv_u64(w, sl->batch_ops);
-		rc |= csv_u64(w, sl->batch.n);
-		if (sl->batch.n) {
-			struct stats bs;
-
-			stats_compute(sl->batch.v, sl->batch.n, &bs);
-			rc |= csv_double(w, bs.p10);
-			rc |= csv_double(w, bs.p50);
-			rc |= csv_double(w, bs.p90);
-		} else {
-			for (int i = 0; i < 3; i++)
-				rc |= csv_empty(w);
-		}
-	} else {
-		for (int i = 0; i < 5; i++)
-			rc |= csv_empty(w);
-	}
-	rc |= csv_u64(w, sl->fallbacks);
-	/* Requests of this point that did not stay on the pinned CPU: their samples may mix CPUs. */
-	rc |= csv_u64(w, sl->migrated);
-	rc |= csv_end_row(w);
-	return rc ? -1 : 0;
+	samples_free(&s->batch);
+	samples_free(&s->batch_harness);
+	samples_free(&s->timer);
+	samples_free(&s->setup);
 }
 
 static void free_state(struct lat_state *st)
 {
-	for (size_t i = 0; i < st->n; i++) {
-		samples_free(&st->slots[i].perop[0]);
-		samples_free(&st->slots[i].perop[1]);
-		samples_free(&st->slots[i].batch);
-	}
+	for (size_t i = 0; i < st->n; i++)
+		free_slot(&st->slots[i]);
 	free(st->slots);
 	free(st);
+}
+
+/* The slot's rows: one, or two for a burst (its allocations and its frees). */
+static int write_slot(struct csv_writer *w, const struct run_ctx *ctx, struct slot *sl)
+{
+	const struct allocbench_info *in = &ctx->dev->info;
+
+	if (sl->op != ALLOCBENCH_OP_BURST)
+		return lat_write_row(w, in, sl, op_name(sl->op), 0);
+	if (lat_write_row(w, in, sl, "burst_alloc", 0))
+		return -1;
+	return lat_write_row(w, in, sl, "burst_free", 1);
 }
 
 static int lat_run_end(struct run_ctx *ctx, int idx, int commit)
@@ -730,23 +387,15 @@ static int lat_run_end(struct run_ctx *ctx, int idx, int commit)
 		return commit ? -1 : 0;
 	}
 	snprintf(path, sizeof(path), "%s/%s", ctx->dir, exp_latency.csv_name);
-	w = csv_create(path, lat_columns, LAT_NCOLS);
+	w = csv_create(path, lat_columns, lat_ncolumns);
 	if (!w) {
 		ab_err("cannot create %s.tmp: %s", path, strerror(errno));
 		free_state(st);
 		return -1;
 	}
 	for (size_t i = 0; i < st->n && !rc; i++) {
-		struct slot *sl = &st->slots[i];
-
-		migrated += sl->migrated;
-		if (sl->op == ALLOCBENCH_OP_BURST) {
-			rc = write_row(w, &ctx->dev->info, sl, "burst_alloc", &sl->perop[0], 0);
-			if (!rc)
-				rc = write_row(w, &ctx->dev->info, sl, "burst_free", &sl->perop[1], 0);
-		} else {
-			rc = write_row(w, &ctx->dev->info, sl, op_name(sl->op), &sl->perop[0], 1);
-		}
+		migrated += st->slots[i].migrated;
+		rc = write_slot(w, ctx, &st->slots[i]);
 	}
 	if (rc) {
 		ab_err("writing %s failed: %s", path, strerror(errno));
@@ -766,8 +415,9 @@ static void lat_describe(const struct point *pt, char *buf, size_t len)
 {
 	char h[32];
 
-	snprintf(buf, len, "%s %s %s %s", allocator_name(pt->allocator), op_name(pt->op),
-		 size_format(pt->bytes, h, sizeof(h)), gfp_name(pt->gfp));
+	snprintf(buf, len, "%s %s %s %s (sub-series %u/%u)", allocator_name(pt->allocator),
+		 op_name(pt->op), size_format(pt->bytes, h, sizeof(h)), gfp_name(pt->gfp), pt->visit + 1,
+		 pt->visits > 1 ? pt->visits : 1);
 }
 
 const struct experiment_kind exp_latency = {

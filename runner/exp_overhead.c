@@ -211,7 +211,7 @@ static int ovh_run_end(struct run_ctx *ctx, int idx, int commit)
 		goto out;
 	qsort(st->rows, st->n, sizeof(*st->rows), ovh_row_cmp);
 	snprintf(path, sizeof(path), "%s/overhead.csv", ctx->dir);
-	w = csv_create(path, ovh_cols, sizeof(ovh_cols) / sizeof(ovh_cols[0]));
+	w = csv_create(path, ovh_cols, ARRAY_SIZE(ovh_cols));
 	if (!w) {
 		ab_err("cannot create %s.tmp: %s", path, strerror(errno));
 		rc = -1;

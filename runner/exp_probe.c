@@ -247,7 +247,7 @@ static int write_probe(struct run_ctx *ctx, struct probe_state *st)
 	int rc = 0;
 
 	snprintf(path, sizeof(path), "%s/probe.csv", ctx->dir);
-	w = csv_create(path, probe_cols, sizeof(probe_cols) / sizeof(probe_cols[0]));
+	w = csv_create(path, probe_cols, ARRAY_SIZE(probe_cols));
 	if (!w) {
 		ab_err("cannot create %s.tmp: %s", path, strerror(errno));
 		return -1;
@@ -352,38 +352,6 @@ static int write_limits(struct run_ctx *ctx, struct probe_state *st)
 	return 0;
 }
 
-/*
- * /proc/vmallocinfo prints addresses with %pK: real only for a reader with
- * CAP_SYSLOG when kptr_restrict is 1. Root with kptr_restrict 0 sees hashed
- * values: raise it to 1 for the one read and put it back.
- */
-static char *read_vmallocinfo(int *raised)
-{
-	char old[16] = "";
-	char *text;
-	FILE *f;
-
-	*raised = 0;
-	if (geteuid() == 0 && read_line("/proc/sys/kernel/kptr_restrict", old, sizeof(old)) == 0 &&
-	    !strcmp(old, "0")) {
-		f = fopen("/proc/sys/kernel/kptr_restrict", "we");
-		if (f) {
-			*raised = fputs("1\n", f) >= 0;
-			if (fclose(f))
-				*raised = 0;
-		}
-	}
-	text = read_all("/proc/vmallocinfo", NULL);
-	if (*raised) {
-		f = fopen("/proc/sys/kernel/kptr_restrict", "we");
-		if (f) {
-			fputs("0\n", f);
-			fclose(f);
-		}
-	}
-	return text;
-}
-
 static int write_vmalloc(struct run_ctx *ctx)
 {
 	const struct allocbench_info *in = &ctx->dev->info;
@@ -391,7 +359,7 @@ static int write_vmalloc(struct run_ctx *ctx)
 	struct lim_kv kv;
 	char path[4200];
 	int raised;
-	char *text = read_vmallocinfo(&raised);
+	char *text = lim_read_vmallocinfo(&raised);
 
 	snprintf(path, sizeof(path), "%s/vmalloc.csv", ctx->dir);
 	if (lim_kv_open(&kv, path)) {

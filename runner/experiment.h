@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Experiment kinds: one per config section type ([latency], later [probe],
- * [frag], [access]). Adding a kind is one file that defines a
- * struct experiment_kind and one line in experiment_kinds[] (config.c).
+ * Experiment kinds: one per config section type ([latency], [access],
+ * [probe], ...: the list is experiment_kinds[] in config.c). Adding a kind
+ * is one file that defines a struct experiment_kind, its extern below and
+ * one line in experiment_kinds[]; what the report makes of its CSV lives
+ * on the report side (report.c, charts.c and a report_*.c part).
  */
 #ifndef ALLOCBENCH_EXPERIMENT_H
 #define ALLOCBENCH_EXPERIMENT_H
@@ -17,7 +19,7 @@ struct plan;
 struct point;
 struct device;
 
-#define EXP_MAX_KINDS	8
+#define EXP_MAX_KINDS	16
 
 /* What a run hands every kind: read-mostly, one per `allocbench run`. */
 struct run_ctx {
@@ -79,11 +81,15 @@ struct experiment_kind {
 /* NULL-terminated, in the order their CSVs are described in --help. */
 extern const struct experiment_kind *const experiment_kinds[];
 extern const struct experiment_kind exp_latency;
-/* limits and fragmentation (issue 3) */
+/* limits and fragmentation: exp_probe.c, exp_frag.c, exp_overhead.c */
 extern const struct experiment_kind exp_probe;
 extern const struct experiment_kind exp_frag;
 extern const struct experiment_kind exp_overhead;
-/* access latency (issue 4): exp_access.c */
+/* the vmalloc address range, fragmented on purpose: exp_vspace.c */
+extern const struct experiment_kind exp_vspace;
+/* many CPUs at once: exp_scale.c */
+extern const struct experiment_kind exp_scale;
+/* access latency: exp_access.c */
 extern const struct experiment_kind exp_access;
 extern const struct experiment_kind exp_mapping;
 /* [uaccess]: exp_uaccess.c; plans no points, read by `allocbench uaccess -c` */
@@ -91,5 +97,7 @@ extern const struct experiment_kind exp_uaccess;
 struct uaccess_settings;
 /* The config's [uaccess] section, or NULL. */
 const struct uaccess_settings *config_uaccess(const struct config *cfg);
+/* [perf]: exp_perf.c; plans no points, read by `allocbench perf -c` (perf_point.h) */
+extern const struct experiment_kind exp_perf;
 
 #endif

@@ -46,20 +46,26 @@ static const struct cmd_help helps[] = {
 	{ "check", "allocbench check -c CONFIG [--get KEY | --plan]",
 	  "Validates CONFIG like `run` does, without the module. Errors are printed as\n"
 	  "FILE:LINE: message. On success prints the number of planned points\n"
-	  "(all repeats; allocators = all counts every allocator the ABI knows).\n"
+	  "(all repeats and visits: a latency point is visited [run] subseries times per\n"
+	  "repeat; allocators = all counts every allocator the ABI knows).\n"
 	  "\n"
 	  "Options:\n"
 	  "  -c, --config FILE  the run configuration (a bare FILE argument works too)\n"
 	  "      --get KEY      print the value of a [run] key instead (defaults applied;\n"
 	  "                     memory in MiB as qemu -m takes it, e.g. 1024M)\n"
-	  "      --plan         print the points in run order, one per line\n"
+	  "      --plan         print the points in run order, one per line (visit=V/N:\n"
+	  "                     which of the point's sub-series this is)\n"
 	  "  -h, --help         this text\n" },
 	{ "info", "allocbench info",
 	  "Prints the module's INFO as `key value` lines, one per field (sizes also in\n"
 	  "human form, e.g. `kmalloc_max_size  4194304 (4M)`; allocators as names).\n" },
-	{ "list", "allocbench list",
+	{ "list", "allocbench list [--names]",
 	  "One line per allocator: name, available (yes/no), contiguous, mapping,\n"
-	  "atomic_ok, max_bytes (human form).\n" },
+	  "atomic_ok, max_bytes (human form).\n"
+	  "\n"
+	  "Options:\n"
+	  "  --names  every allocator the runner knows, one name a line in ABI order,\n"
+	  "           without the module (for scripts)\n" },
 	{ "report", "allocbench report DIR",
 	  "Rebuilds charts, report.md and the summary table of a run from its CSV files.\n" },
 	{ "load", "allocbench load FILE.ko [PARAM=VALUE]...",
@@ -68,13 +74,71 @@ static const struct cmd_help helps[] = {
 	  "failed: no module support (CONFIG_MODULES=n), not root or lockdown /\n"
 	  "modules_disabled, built for another kernel (vermagic). Already loaded is\n"
 	  "success (exit 0) with a note.\n" },
+	{ "perf", "allocbench perf [OPTIONS] POINT... | -c CONFIG",
+	  "A deep dive: each POINT (\"vmalloc pair 1M\", \"kmalloc pair 64 gfp=atomic\";\n"
+	  "words: ALLOCATOR OP SIZE [gfp=GFP] [burst=N] [touch]) is repeated for SECONDS\n"
+	  "under `perf record -a -g` (cycles where the PMU has them, else cpu-clock),\n"
+	  "then again under `perf stat -d -d`, into DIR/perf/<point>/: perf.data (with\n"
+	  "--kcore, a build-id cache and the module's .ko, to be read elsewhere),\n"
+	  "stat.txt, loop.txt, meta.csv, then scripts/perf-render.sh adds report.txt,\n"
+	  "annotate/, stacks.folded, flamegraph.html and README.md. Written under a\n"
+	  "temporary name, renamed when complete. Checked first: the points, perf\n"
+	  "(package linux-perf), perf_event_paranoid, kptr_restrict, the module, and\n"
+	  "that this kernel serves each point. `make perf` wraps it (and the vm target).\n"
+	  "\n"
+	  "Options:\n"
+	  "  -c, --config FILE  points = ... and seconds = N of the config's [perf] section\n"
+	  "  -s, --seconds N    time box of each repetition (default 10)\n"
+	  "  -o, --output DIR   the run folder (default results/<UTC>-<host>-<kernel>);\n"
+	  "                     gets meta.csv when it has none\n"
+	  "  -e, --event EVENT  sampling event instead of cycles / cpu-clock\n"
+	  "      --cpu N        CPU the loop is pinned to (default [run] cpu, 0)\n"
+	  "      --ko FILE      the loaded allocbench.ko, copied for offline reading\n"
+	  "      --record-only  no rendering (the VM target renders on the host)\n"
+	  "      --list         print each point's folder name and words; nothing runs\n"
+	  "      --loop         the point's RUN requests for SECONDS (what perf wraps);\n"
+	  "                     --report FILE gets the loop's counts\n"
+	  "      --meta KEY=VALUE  extra fact for meta.csv (repeatable)\n"
+	  "  -q, --quiet        no progress lines\n"
+	  "Environment: ALLOCBENCH_PERF (the perf binary), ALLOCBENCH_PERF_RENDER.\n" },
+	{ "compare", "allocbench compare [-o DIR] [--min-effect PCT] [OPTIONS] A-RUNS... -- B-RUNS...",
+	  "Compares two sides, each one or more run folders of the same config (repeats,\n"
+	  "separate boots), point by point: median of A, median of B, ratio B/A with a\n"
+	  "95 % interval, a significance mark, samples and runs per side, status each side\n"
+	  "(a point measured on one side only is a row that says so). With several runs\n"
+	  "a side, every run is one unit of Student's t test on log medians, so the\n"
+	  "interval holds run-to-run variation; with one run per side it comes from the\n"
+	  "run's sub-series and the report says \"run-to-run variation not captured\".\n"
+	  "Significant: Benjamini-Hochberg q < ALPHA over all points and a change of at\n"
+	  "least --min-effect. What differs between the sides is found by diffing their\n"
+	  "meta.csv and names the folder and every chart title.\n"
+	  "\n"
+	  "Writes DIR/{compare.csv,compare-geomean.csv,compare-meta.csv,compare.md,\n"
+	  "compare.html,charts/} (under DIR.tmp, renamed when complete), points\n"
+	  "results/latest-compare at it, prints the largest significant regressions and\n"
+	  "improvements, and the folder on the last line.\n"
+	  "\n"
+	  "Refused (exit 2): a folder that is not a run, CSV files of different schema\n"
+	  "versions, sides without a point in common. Warned (report too): sides that\n"
+	  "differ in more than one of kernel, cmdline, machine, target and emulation;\n"
+	  "an emulated side against a native one; different configs.\n"
+	  "\n"
+	  "Options:\n"
+	  "  -o, --output DIR      the folder (default results/compare-<UTC>-<what differs>)\n"
+	  "      --min-effect PCT  smallest change called significant, in % (default 5)\n"
+	  "      --alpha Q         false discovery rate (default 0.05)\n"
+	  "      --seed N          bootstrap seed (one run per side without sub-series)\n"
+	  "      --top N           rows of the terminal's lists (default 10)\n"
+	  "      --no-charts       tables only\n"
+	  "  -q, --quiet           only the folder on stdout\n"
+	  "  -h, --help            this text\n" },
 	{ "unload", "allocbench unload",
 	  "Unloads the module with delete_module(2). Not loaded is success with a note.\n" },
 };
 
 static const struct cmd_help *find(const char *cmd)
 {
-	for (size_t i = 0; i < sizeof(helps) / sizeof(helps[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(helps); i++)
 		if (!strcmp(helps[i].name, cmd))
 			return &helps[i];
 	return NULL;
@@ -115,6 +179,8 @@ int help_print(const char *cmd, FILE *f)
 			"  load    FILE.ko             load the module (finit_module)\n"
 			"  unload                      unload the module\n"
 			"  uaccess [OPTIONS]           user-space access latency: 4K vs THP vs hugetlb\n"
+			"  perf    POINT | -c CONFIG   deep dive: one point under perf record -g and perf stat\n"
+			"  compare A-RUNS -- B-RUNS    two sides of runs compared: ratios, intervals, charts\n"
 			"\n"
 			"  allocbench COMMAND --help   options of one command\n"
 			"  allocbench --version        runner version and ABI version\n",

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Pure logic of the limits and fragmentation experiments (issue 3): the
+ * Pure logic of the limits and fragmentation experiments: the
  * search for the largest size an allocator serves, the /proc/buddyinfo
  * parser and the /proc/vmallocinfo summary. No I/O beyond the text given,
  * so the unit tests drive them with fakes.

@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Helpers shared by the [probe], [frag] and [overhead] kinds (issue 3). */
+/* Helpers shared by the [probe], [frag], [overhead] and [vspace] kinds. */
 #include "limits_run.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "allocbench.h"
 #include "csv.h"
@@ -102,4 +103,36 @@ uint64_t lim_pcp_pages(void)
 			sum += v;
 	fclose(f);
 	return sum;
+}
+
+/*
+ * /proc/vmallocinfo prints addresses with %pK: real only for a reader with
+ * CAP_SYSLOG when kptr_restrict is 1. Root with kptr_restrict 0 sees hashed
+ * values: raise it to 1 for the one read and put it back.
+ */
+char *lim_read_vmallocinfo(int *raised)
+{
+	char old[16] = "";
+	char *text;
+	FILE *f;
+
+	*raised = 0;
+	if (geteuid() == 0 && read_line("/proc/sys/kernel/kptr_restrict", old, sizeof(old)) == 0 &&
+	    !strcmp(old, "0")) {
+		f = fopen("/proc/sys/kernel/kptr_restrict", "we");
+		if (f) {
+			*raised = fputs("1\n", f) >= 0;
+			if (fclose(f))
+				*raised = 0;
+		}
+	}
+	text = read_all("/proc/vmallocinfo", NULL);
+	if (*raised) {
+		f = fopen("/proc/sys/kernel/kptr_restrict", "we");
+		if (f) {
+			fputs("0\n", f);
+			fclose(f);
+		}
+	}
+	return text;
 }

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Helpers shared by the [probe], [frag] and [overhead] kinds (issue 3). */
+/* Helpers shared by the [probe], [frag] and [overhead] kinds. */
 #ifndef ALLOCBENCH_LIMITS_RUN_H
 #define ALLOCBENCH_LIMITS_RUN_H
 
@@ -27,5 +27,12 @@ int lim_kv_commit(struct lim_kv *kv);
 uint64_t lim_meminfo(const char *key);
 /* Pages waiting on per-CPU free lists (sum of "count:" in /proc/zoneinfo); 0 when unreadable. */
 uint64_t lim_pcp_pages(void);
+
+/*
+ * The text of /proc/vmallocinfo with real addresses where root can have
+ * them (kptr_restrict raised from 0 to 1 for the one read, *raised = 1,
+ * and put back); NULL when unreadable. Free it.
+ */
+char *lim_read_vmallocinfo(int *raised);
 
 #endif

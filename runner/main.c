@@ -20,6 +20,8 @@ static const struct {
 	{ "load", cmd_load },
 	{ "unload", cmd_unload },
 	{ "uaccess", cmd_uaccess },
+	{ "perf", cmd_perf },
+	{ "compare", cmd_compare },
 };
 
 /* Commands that own their options and --help (written elsewhere). */
@@ -47,7 +49,7 @@ int main(int argc, char **argv)
 		printf("allocbench %s (ABI %d)\n", ALLOCBENCH_VERSION, ALLOCBENCH_ABI_VERSION);
 		return EXIT_OK;
 	}
-	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(commands); i++) {
 		if (strcmp(commands[i].name, cmd))
 			continue;
 		if (argc > 2 && !own_help(cmd) &&

@@ -229,7 +229,7 @@ static void set_preemption(struct meta *m, const char *version)
 	}
 }
 
-/* ---- access latency (issue 4): caches, TLBs, direct-map levels ---- */
+/* ---- for the access kinds: caches, TLBs, direct-map levels ---- */
 
 /* l1d_bytes, l2_bytes, l3_bytes from sysfs (cpu0's cache indices). */
 static void set_caches(struct meta *m)
@@ -417,33 +417,27 @@ void meta_collect_machine(struct meta *m)
 	set_tlbs(m);
 }
 
-void meta_collect(struct meta *m, const struct device *dev, const struct config *cfg)
+/* uname(2): host name and kernel; u is zeroed when it fails. */
+static void set_uname(struct meta *m, struct utsname *u)
 {
-	const struct allocbench_info *in = dev ? &dev->info : NULL;
-	struct utsname u;
-	char path[256], buf[4096], h[32];
-	long pagesz = sysconf(_SC_PAGESIZE);
-	uint64_t avail = mem_available_bytes();
-	int rc;
-
-	meta_set(m, "schema_version", "1");
-	meta_set(m, "run_name", "%s", cfg->run.name);
-	meta_set(m, "config_file", "%s", cfg->path);
-	meta_utc_now(buf, sizeof(buf));
-	meta_set(m, "started_utc", "%s", buf);
-	meta_set(m, "finished_utc", "unavailable: run not finished");
-	if (uname(&u) == 0) {
-		meta_set(m, "hostname", "%s", u.nodename);
-		meta_set(m, "kernel_release", "%s", u.release);
-		meta_set(m, "kernel_version", "%s", u.version);
-		meta_set(m, "machine", "%s", u.machine);
-	} else {
-		meta_set(m, "hostname", "unavailable: uname: %s", strerror(errno));
-		meta_set(m, "kernel_release", "unavailable: uname: %s", strerror(errno));
-		meta_set(m, "kernel_version", "unavailable: uname: %s", strerror(errno));
-		memset(&u, 0, sizeof(u));
+	if (uname(u) == 0) {
+		meta_set(m, "hostname", "%s", u->nodename);
+		meta_set(m, "kernel_release", "%s", u->release);
+		meta_set(m, "kernel_version", "%s", u->version);
+		meta_set(m, "machine", "%s", u->machine);
+		return;
 	}
-	rc = read_line("/proc/cmdline", buf, sizeof(buf));
+	meta_set(m, "hostname", "unavailable: uname: %s", strerror(errno));
+	meta_set(m, "kernel_release", "unavailable: uname: %s", strerror(errno));
+	meta_set(m, "kernel_version", "unavailable: uname: %s", strerror(errno));
+	memset(u, 0, sizeof(*u));
+}
+
+static void set_cmdline(struct meta *m)
+{
+	char buf[4096];
+	int rc = read_line("/proc/cmdline", buf, sizeof(buf));
+
 	if (rc == 0) {
 		meta_set(m, "cmdline", "%s", buf);
 		set_slub_debug(m, buf);
@@ -451,23 +445,90 @@ void meta_collect(struct meta *m, const struct device *dev, const struct config 
 		meta_set(m, "cmdline", "unavailable: /proc/cmdline: %s", strerror(-rc));
 		meta_set(m, "slub_debug", "unknown");
 	}
+}
+
+/* The module's timer and the overheads it subtracts. */
+static void set_timer(struct meta *m, const struct allocbench_info *in)
+{
+	const char *kind = timer_kind_name(in->timer_kind);
+
+	if (in->timer_kind == ALLOCBENCH_TIMER_TSC)
+		meta_set(m, "tsc_khz", "%" PRIu64, (uint64_t)(in->timer_hz / 1000));
+	else
+		meta_set(m, "tsc_khz", "unavailable: timer is %s, not the TSC", kind ? kind : "unknown");
+	meta_set(m, "timer_kind", "%s", kind ? kind : "unknown");
+	meta_set(m, "timer_hz", "%" PRIu64, (uint64_t)in->timer_hz);
+	meta_set(m, "timer_overhead_ticks", "%" PRIu64, (uint64_t)in->timer_overhead_ticks);
+	meta_set(m, "call_overhead_mticks", "%" PRIu64, (uint64_t)in->call_overhead_mticks);
+	meta_set(m, "timer_overhead_subtracted", "yes");
+}
+
+/* The kernel's limits as the module reads them, and which allocators it offers. */
+static void set_kernel_facts(struct meta *m, const struct device *dev)
+{
+	const struct allocbench_info *in = &dev->info;
+	const char *kind = max_order_kind_name(in->max_order_kind);
+	char buf[4096];
+	size_t o = 0;
+
+	meta_set(m, "max_order", "%u", in->max_order);
+	meta_set(m, "max_order_const", "%u", in->max_order_const);
+	meta_set(m, "max_order_kind", "%s", kind ? kind : "unknown");
+	meta_set(m, "page_alloc_costly_order", "%u", in->page_alloc_costly_order);
+	meta_set(m, "kmalloc_max_size", "%" PRIu64, (uint64_t)in->kmalloc_max_size);
+	meta_set(m, "kmalloc_max_cache_size", "%" PRIu64, (uint64_t)in->kmalloc_max_cache_size);
+	meta_set(m, "pmd_size", "%" PRIu64, (uint64_t)in->pmd_size);
+	meta_set(m, "vmalloc_total", "%" PRIu64, (uint64_t)in->vmalloc_total);
+	meta_set(m, "totalram_bytes", "%" PRIu64, (uint64_t)in->totalram_bytes);
+	meta_set(m, "module_version", "%s", in->module_version);
+	meta_set(m, "abi_version", "%u", in->abi_version);
+	buf[0] = '\0';
+	for (unsigned i = 0; i < ALLOCBENCH_NR_ALLOCATORS; i++)
+		if (device_has_allocator(dev, i))
+			o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s", o ? " " : "", allocator_name(i));
+	meta_set(m, "allocators_available", "%s", buf);
+}
+
+/* The [run] settings the run was made with. */
+static void set_run_settings(struct meta *m, const struct config *cfg)
+{
+	char h[32];
+
+	meta_set(m, "cpu_pinned", "%u", cfg->run.cpu);
+	meta_set(m, "seed", "%" PRIu64, cfg->run.seed);
+	meta_set(m, "repeat", "%u", cfg->run.repeat);
+	meta_set(m, "warmup", "%u", cfg->run.warmup);
+	meta_set(m, "iterations", "%u", cfg->run.iterations);
+	meta_set(m, "min_samples", "%u", cfg->run.min_samples);
+	meta_set(m, "time_budget_ms", "%u", cfg->run.time_budget_ms);
+	meta_set(m, "batch", "%u", cfg->run.batch);
+	meta_set(m, "batch_below_ns", "%u", cfg->run.batch_below_ns);
+	meta_set(m, "subseries", "%u", cfg->run.subseries);
+	meta_set(m, "mem_cap_percent", "%u", cfg->run.mem_cap_percent);
+	meta_set(m, "config_cmdline", "%s", cfg->run.cmdline);
+	meta_set(m, "config_memory", "%s", size_format(cfg->run.memory, h, sizeof(h)));
+	meta_set(m, "config_smp", "%u", cfg->run.smp);	/* vm target: guest CPUs */
+}
+
+void meta_collect(struct meta *m, const struct device *dev, const struct config *cfg)
+{
+	const struct allocbench_info *in = dev ? &dev->info : NULL;
+	struct utsname u;
+	char path[256], now[64];
+	uint64_t avail = mem_available_bytes();
+
+	meta_set(m, "schema_version", "1");
+	meta_set(m, "run_name", "%s", cfg->run.name);
+	meta_set(m, "config_file", "%s", cfg->path);
+	meta_utc_now(now, sizeof(now));
+	meta_set(m, "started_utc", "%s", now);
+	meta_set(m, "finished_utc", "unavailable: run not finished");
+	set_uname(m, &u);
+	set_cmdline(m);
 	set_cpu_model(m);
 	meta_set(m, "cpu_count", "%ld", sysconf(_SC_NPROCESSORS_ONLN));
-	if (in) {
-		int tsc = in->timer_kind == ALLOCBENCH_TIMER_TSC;
-
-		if (tsc)
-			meta_set(m, "tsc_khz", "%" PRIu64, (uint64_t)(in->timer_hz / 1000));
-		else
-			meta_set(m, "tsc_khz", "unavailable: timer is %s, not the TSC",
-				 timer_kind_name(in->timer_kind) ? timer_kind_name(in->timer_kind) : "unknown");
-		meta_set(m, "timer_kind", "%s", timer_kind_name(in->timer_kind) ?
-			 timer_kind_name(in->timer_kind) : "unknown");
-		meta_set(m, "timer_hz", "%" PRIu64, (uint64_t)in->timer_hz);
-		meta_set(m, "timer_overhead_ticks", "%" PRIu64, (uint64_t)in->timer_overhead_ticks);
-		meta_set(m, "call_overhead_mticks", "%" PRIu64, (uint64_t)in->call_overhead_mticks);
-		meta_set(m, "timer_overhead_subtracted", "yes");
-	}
+	if (in)
+		set_timer(m, in);
 	set_file(m, "clocksource", "/sys/devices/system/clocksource/clocksource0/current_clocksource");
 	set_selected(m, "thp", "/sys/kernel/mm/transparent_hugepage/enabled");
 	snprintf(path, sizeof(path), "/sys/devices/system/cpu/cpu%u/cpufreq/scaling_governor", cfg->run.cpu);
@@ -478,49 +539,16 @@ void meta_collect(struct meta *m, const struct device *dev, const struct config 
 		meta_set(m, "init_on_free", "%u", in->init_on_free);
 	}
 	set_kasan(m, u.release);
-	meta_set(m, "page_size", "%ld", in ? (long)in->page_size : pagesz);
-	if (in) {
-		meta_set(m, "max_order", "%u", in->max_order);
-		meta_set(m, "max_order_const", "%u", in->max_order_const);
-		meta_set(m, "max_order_kind", "%s", max_order_kind_name(in->max_order_kind) ?
-			 max_order_kind_name(in->max_order_kind) : "unknown");
-		meta_set(m, "page_alloc_costly_order", "%u", in->page_alloc_costly_order);
-		meta_set(m, "kmalloc_max_size", "%" PRIu64, (uint64_t)in->kmalloc_max_size);
-		meta_set(m, "kmalloc_max_cache_size", "%" PRIu64, (uint64_t)in->kmalloc_max_cache_size);
-		meta_set(m, "pmd_size", "%" PRIu64, (uint64_t)in->pmd_size);
-		meta_set(m, "vmalloc_total", "%" PRIu64, (uint64_t)in->vmalloc_total);
-		meta_set(m, "totalram_bytes", "%" PRIu64, (uint64_t)in->totalram_bytes);
-		meta_set(m, "module_version", "%s", in->module_version);
-		meta_set(m, "abi_version", "%u", in->abi_version);
-		{
-			size_t o = 0;
-
-			buf[0] = '\0';
-			for (unsigned i = 0; i < ALLOCBENCH_NR_ALLOCATORS; i++)
-				if (device_has_allocator(dev, i))
-					o += (size_t)snprintf(buf + o, sizeof(buf) - o, "%s%s",
-							      o ? " " : "", allocator_name(i));
-			meta_set(m, "allocators_available", "%s", buf);
-		}
-	}
+	meta_set(m, "page_size", "%ld", in ? (long)in->page_size : sysconf(_SC_PAGESIZE));
+	if (in)
+		set_kernel_facts(m, dev);
 	if (avail)
 		meta_set(m, "mem_available_bytes", "%" PRIu64, avail);
 	else
 		meta_set(m, "mem_available_bytes", "unavailable: no MemAvailable in /proc/meminfo");
 	meta_set(m, "runner_version", "%s", ALLOCBENCH_VERSION);
-	meta_set(m, "cpu_pinned", "%u", cfg->run.cpu);
-	meta_set(m, "seed", "%" PRIu64, cfg->run.seed);
-	meta_set(m, "repeat", "%u", cfg->run.repeat);
-	meta_set(m, "warmup", "%u", cfg->run.warmup);
-	meta_set(m, "iterations", "%u", cfg->run.iterations);
-	meta_set(m, "min_samples", "%u", cfg->run.min_samples);
-	meta_set(m, "time_budget_ms", "%u", cfg->run.time_budget_ms);
-	meta_set(m, "batch", "%u", cfg->run.batch);
-	meta_set(m, "batch_below_ns", "%u", cfg->run.batch_below_ns);
-	meta_set(m, "mem_cap_percent", "%u", cfg->run.mem_cap_percent);
-	meta_set(m, "config_cmdline", "%s", cfg->run.cmdline);
-	meta_set(m, "config_memory", "%s", size_format(cfg->run.memory, h, sizeof(h)));
-	meta_collect_access(m);	/* issue 4 */
+	set_run_settings(m, cfg);
+	meta_collect_access(m);
 }
 
 int meta_write(const struct meta *m, const char *path)

@@ -34,7 +34,7 @@ void meta_utc_now(char *buf, size_t len);
  */
 void meta_collect(struct meta *m, const struct device *dev, const struct config *cfg);
 
-/* access (issue 4): directmap_{4k,2m,1g}_bytes_<when> from /proc/meminfo ("before", "after"). */
+/* directmap_{4k,2m,1g}_bytes_<when> from /proc/meminfo ("before", "after"). */
 void meta_directmap(struct meta *m, const char *when);
 
 /*

@@ -59,6 +59,71 @@ void plan_shuffle(struct point *v, size_t n, struct rng *r)
 	}
 }
 
+struct keyed_point {
+	double key;
+	size_t pos;
+};
+
+static int keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed_point *x = a, *y = b;
+
+	if (x->key != y->key)
+		return x->key < y->key ? -1 : 1;
+	return (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+static uint32_t most_visits(const struct point *v, size_t n)
+{
+	uint32_t m = 1;
+
+	for (size_t i = 0; i < n; i++)
+		if (v[i].visits > m)
+			m = v[i].visits;
+	return m;
+}
+
+/*
+ * Where in the repeat a point runs, on a time axis of `strata` stretches:
+ * its shuffled place, scaled into its own stretch (visit v of n covers
+ * [v, v + 1) * strata / n) or into the whole repeat for single visits.
+ */
+static double stratum_key(const struct point *pt, size_t pos, size_t n, uint32_t strata)
+{
+	double place = ((double)pos + 0.5) / (double)n;
+	uint32_t visits = pt->visits > 1 ? pt->visits : 1;
+
+	if (visits == 1)
+		return place * strata;
+	return ((double)pt->visit + place) * strata / visits;
+}
+
+int plan_stratify(struct point *v, size_t n)
+{
+	uint32_t strata = most_visits(v, n);
+	struct keyed_point *k;
+	struct point *tmp;
+
+	if (strata == 1 || n < 2)
+		return 0;
+	k = malloc(n * sizeof(*k));
+	tmp = malloc(n * sizeof(*tmp));
+	if (!k || !tmp) {
+		free(k);
+		free(tmp);
+		return -1;
+	}
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct keyed_point){ stratum_key(&v[i], i, n, strata), i };
+	qsort(k, n, sizeof(*k), keyed_cmp);
+	for (size_t i = 0; i < n; i++)
+		tmp[i] = v[k[i].pos];
+	memcpy(v, tmp, n * sizeof(*v));
+	free(k);
+	free(tmp);
+	return 0;
+}
+
 int plan_build(const struct config *cfg, struct plan *p)
 {
 	memset(p, 0, sizeof(*p));
@@ -84,6 +149,11 @@ int plan_build(const struct config *cfg, struct plan *p)
 		for (unsigned k = 0; k <= r; k++)
 			rng_seed(&rng, rng_next(&rng) ^ k);
 		plan_shuffle(p->v + start, p->n - start, &rng);
+		if (plan_stratify(p->v + start, p->n - start)) {
+			plan_free(p);
+			errno = ENOMEM;
+			return -1;
+		}
 	}
 	return 0;
 }
@@ -108,6 +178,7 @@ int point_cmp(const void *a, const void *b)
 	CMP(x->param, y->param);
 	CMP(x->sec->line, y->sec->line);
 	CMP(x->repeat, y->repeat);
+	CMP(x->visit, y->visit);
 	return 0;
 }
 

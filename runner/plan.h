@@ -3,6 +3,9 @@
  * The plan: every section expanded into points (allocator x op x gfp x size),
  * the whole list once per repeat, each repeat shuffled from the seed so that
  * drift over time does not masquerade as a difference between allocators.
+ * A kind may plan one measurement as several visits (latency sub-series):
+ * visit v of n lands in the v-th of n equal stretches of its repeat's
+ * order, so that the visits of one point span the whole repeat.
  */
 #ifndef ALLOCBENCH_PLAN_H
 #define ALLOCBENCH_PLAN_H
@@ -22,6 +25,8 @@ struct point {
 	uint32_t repeat;		/* 0 .. repeat-1 */
 	uint64_t bytes;
 	uint64_t param;			/* kind-specific */
+	uint32_t visit;			/* 0 .. visits-1 */
+	uint32_t visits;		/* visits of this measurement per repeat; 0 or 1: one */
 };
 
 struct plan {
@@ -44,13 +49,18 @@ int plan_add(struct plan *p, const struct point *pt);
 
 /*
  * Builds the run order: for each repeat r, every section's points, shuffled
- * with a generator seeded from (seed, r). 0 or -1.
+ * with a generator seeded from (seed, r), then spread into strata: visit v
+ * of n goes to the v-th n-th of the repeat, keeping its shuffled place
+ * inside that stretch; single-visit points keep their shuffled place in the
+ * whole repeat. Without multi-visit points the order is the shuffle's. 0 or -1.
  */
 int plan_build(const struct config *cfg, struct plan *p);
 void plan_free(struct plan *p);
 
 /* Fisher-Yates shuffle of v[0..n) with r. */
 void plan_shuffle(struct point *v, size_t n, struct rng *r);
+/* Stable reorder of a shuffled v[0..n) into visit strata, as plan_build() does. 0 or -1 (ENOMEM). */
+int plan_stratify(struct point *v, size_t n);
 
 /*
  * Canonical (output) order: kind, allocator (ABI order), op, gfp, size,

@@ -14,16 +14,12 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include "names.h"
 #include "report.h"
 #include "report_access.h"
 #include "report_limits.h"
-
-static const char *const known_allocators[] = {
-	"kmalloc", "kzalloc", "kmem_cache", "kvmalloc", "vmalloc", "vzalloc",
-	"vmalloc_huge", "alloc_pages", "get_free_pages", "alloc_pages_exact", "vmap",
-	"folio_alloc",
-};
-#define NR_KNOWN (sizeof(known_allocators) / sizeof(known_allocators[0]))
+#include "report_perf.h"
+#include "report_scale.h"
 
 /* Order of ops in reports and charts. */
 static const char *const op_order[] = { "alloc", "free", "pair", "burst_alloc", "burst_free" };
@@ -398,8 +394,15 @@ static int add_point(struct run_data *rd, const struct lat_point *p)
 static const char *const lat_real_cols[] = {
 	"p10_ns", "p50_ns", "p90_ns", "p99_ns", "median_ci_lo_ns", "median_ci_hi_ns",
 	"batch_p10_ns", "batch_p50_ns", "batch_p90_ns",
+	"sample_ci_lo_ns", "sample_ci_hi_ns", "subseries_sd_ns", "mode1_ns", "mode1_share",
+	"mode2_ns", "mode2_share", "mode_split_ns", "repeat_cv_pct", "repeat_range_pct",
+	"batch_diff_pct", "timer_overhead_ns", "timer_resolution_ns", "harness_ns",
+	"batch_harness_ns", "setup_ns",
 };
-static const char *const lat_count_cols[] = { "samples", "failures", "batch_ops", "batch_samples" };
+static const char *const lat_count_cols[] = {
+	"samples", "failures", "batch_ops", "batch_samples", "requested_samples", "subseries",
+	"subseries_disagree", "modes", "mode2_samples", "repeats",
+};
 
 static int blank(const char *s)
 {
@@ -443,8 +446,8 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 
 	memset(rd, 0, sizeof(*rd));
 	snprintf(rd->dir, sizeof(rd->dir), "%s", dir);
-	for (i = 0; i < NR_KNOWN; i++)
-		if (alloc_index(rd, known_allocators[i]) < 0)
+	for (i = 0; allocator_name((unsigned)i); i++)	/* ABI order first */
+		if (alloc_index(rd, allocator_name((unsigned)i)) < 0)
 			goto oom;
 
 	if (load_csv(dir, "meta.csv", &rd->meta, err, errlen) < 0)
@@ -453,11 +456,15 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
 		goto fail;
 	}
-	/* access (issue 4): a run of [access]/[mapping] alone has no latency.csv */
+	/* a run of [access]/[mapping] alone has no latency.csv */
 	if (access_run_without_latency(dir))
 		return 0;
-	/* limits and fragmentation (issue 3): [probe]/[frag]/[overhead] alone */
+	/* nor one of [probe]/[frag]/[overhead] alone */
 	if (limits_run_without_latency(dir))
+		return 0;
+	if (scale_run_without_latency(dir))	/* [scale] alone */
+		return 0;
+	if (perf_run_without_latency(dir))	/* deep dives alone (make perf) */
 		return 0;
 	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
 		goto fail;
@@ -477,7 +484,7 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 		const char *bs = csv_get(&rd->lat, r, "batch");
 		const char *st = csv_get(&rd->lat, r, "status");
 		struct lat_point p = { 0 };
-		uint64_t batch = 1;
+		uint64_t batch = 1, nmodes;
 		size_t line = r + 2;	/* physical line when no field spans lines */
 
 		if (!*an || !*op) {
@@ -513,6 +520,9 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 		p.p99 = parse_double_c(csv_get(&rd->lat, r, "p99_ns"));
 		p.ci_lo = parse_double_c(csv_get(&rd->lat, r, "median_ci_lo_ns"));
 		p.ci_hi = parse_double_c(csv_get(&rd->lat, r, "median_ci_hi_ns"));
+		p.modes = parse_u64(csv_get(&rd->lat, r, "modes"), &nmodes) == 0 && nmodes == 2 ? 2 : 1;
+		p.mode_lo = parse_double_c(csv_get(&rd->lat, r, "mode1_ns"));
+		p.mode_hi = parse_double_c(csv_get(&rd->lat, r, "mode2_ns"));
 		if (parse_u64(csv_get(&rd->lat, r, "samples"), &p.samples) < 0)
 			p.samples = 0;
 		if (parse_u64(csv_get(&rd->lat, r, "failures"), &p.failures) < 0)
@@ -534,6 +544,7 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 				b.p10 = parse_double_c(csv_get(&rd->lat, r, "batch_p10_ns"));
 				b.p90 = parse_double_c(csv_get(&rd->lat, r, "batch_p90_ns"));
 				b.p99 = b.ci_lo = b.ci_hi = NAN;
+				b.modes = 1;
 				if (parse_u64(csv_get(&rd->lat, r, "batch_samples"), &b.samples) < 0)
 					b.samples = 0;
 				b.status = LAT_OK;
@@ -811,6 +822,8 @@ static void md_how(FILE *f, const struct run_data *rd)
 	const char *it = rmeta_get(rd, "iterations"), *mins = rmeta_get(rd, "min_samples");
 	const char *bud = rmeta_get(rd, "time_budget_ms"), *wu = rmeta_get(rd, "warmup");
 	const char *rep = rmeta_get(rd, "repeat");
+	/* Runs with a harness column subtracted a measured harness, not these load-time minima. */
+	int harness = csv_column(&rd->lat, "harness_ns") >= 0;
 	uint64_t smin = UINT64_MAX, smax = 0, *sv;
 	size_t i, n = 0;
 
@@ -824,7 +837,7 @@ static void md_how(FILE *f, const struct run_data *rd)
 		fprintf(f, "Times were read with the %s timer", timer);
 		if (hz)
 			fprintf(f, " (%s Hz)", hz);
-		if (ovt || ovn) {
+		if ((ovt || ovn) && !harness) {
 			fprintf(f, "; its own overhead, ");
 			if (ovt)
 				fprintf(f, "%s ticks", ovt);
@@ -837,7 +850,7 @@ static void md_how(FILE *f, const struct run_data *rd)
 		}
 		const char *call = rmeta_get(rd, "call_overhead_mticks");
 
-		if (call)
+		if (call && !harness)
 			fprintf(f, "; the module reaches each allocator through a function pointer, and "
 				   "that call's own cost (%.3f ticks, measured at load with an empty "
 				   "allocator) was subtracted per call", atof(call) / 1000.0);
@@ -845,7 +858,11 @@ static void md_how(FILE *f, const struct run_data *rd)
 	} else {
 		fprintf(f, "The timer is not recorded in meta.csv. ");
 	}
-	if (wu)
+	if (wu && harness)
+		fprintf(f, "A point's first sub-series started after up to %s untimed warm-up operations, "
+			   "later ones after up to 16 (fewer where they would take more than a sub-series' "
+			   "share of the time budget, a tenth of it for later ones). ", wu);
+	else if (wu)
 		fprintf(f, "Every series started after %s untimed warm-up operations. ", wu);
 	if (bud || it || mins) {
 		fprintf(f, "The number of samples per point follows a time budget");
@@ -856,7 +873,8 @@ static void md_how(FILE *f, const struct run_data *rd)
 		fprintf(f, ". ");
 	}
 	if (rep && strcmp(rep, "1"))
-		fprintf(f, "The whole plan ran %s times in different shuffled orders and the samples were pooled. ", rep);
+		fprintf(f, "The whole plan ran %s times in different shuffled orders and each row pools "
+			   "the samples of every repeat. ", rep);
 	sv = malloc((rd->npts ? rd->npts : 1) * sizeof(*sv));
 	for (i = 0; sv && i < rd->npts; i++) {
 		const struct lat_point *p = &rd->pts[i];
@@ -886,10 +904,13 @@ static void md_how(FILE *f, const struct run_data *rd)
 	}
 	if (cmd)
 		fprintf(f, "Kernel command line: `%s`. ", cmd);
-	fprintf(f, "\n\nThe tables give the median; charts add the p10–p90 band. Statistics are exact order "
+	fprintf(f, "\n\n");
+	harness = quality_how_md(f, rd);
+	fprintf(f, "The tables give the median; charts add the p10–p90 band. Statistics are exact order "
 		   "statistics of the raw samples (no averaging of loops); the 95 %% confidence interval of each "
-		   "median, distribution-free, is in `latency.csv` (`median_ci_lo_ns`, `median_ci_hi_ns`). "
-		   "`~` marks a partial point (some operations failed; the figure covers the ones that "
+		   "median%s is in `latency.csv` (`median_ci_lo_ns`, `median_ci_hi_ns`). ",
+		harness ? ", built as said above," : ", distribution-free,");
+	fprintf(f, "`~` marks a partial point (some operations failed; the figure covers the ones that "
 		   "succeeded), **FAIL** a size where every allocation failed, n/a a size the allocator does "
 		   "not support or that was skipped.\n\n");
 }
@@ -946,11 +967,14 @@ int report_write_md(const struct run_data *rd, const char *charts_note, int char
 	}
 	if (rd->nseries == 0 && rd->have_lat)
 		fprintf(f, "latency.csv holds no rows.\n\n");
-	access_write_md(f, rd, charts_ok);	/* access (issue 4) */
-	limits_write_md(f, rd, charts_ok);	/* limits and fragmentation (issue 3) */
+	access_write_md(f, rd, charts_ok);
+	limits_write_md(f, rd, charts_ok);
+	scale_write_md(f, rd, charts_ok);
+	perf_write_md(f, rd);
+	quality_write_md(f, rd);
 	md_facts(f, rd);
 	md_failures(f, rd);
-	fprintf(f, "---\nRebuilt from `latency.csv` and `meta.csv` by `allocbench report`; module %s, runner %s.\n",
+	fprintf(f, "---\nRebuilt from the run's CSV files by `allocbench report`; module %s, runner %s.\n",
 		rmeta_any(rd, "unknown", "module_version", NULL), rmeta_any(rd, "unknown", "runner_version", NULL));
 
 	if (fflush(f) == EOF || ferror(f)) {

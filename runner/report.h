@@ -3,7 +3,11 @@
  * A finished run as read back from its CSV files, and the pieces of the
  * report built from it: report.md (report.c), the terminal summary
  * (summary.c) and the charts (charts.c). Nothing here measures; everything
- * comes from DIR/meta.csv and DIR/latency.csv.
+ * comes from the run folder: DIR/meta.csv and DIR/latency.csv here, the
+ * other kinds' CSV files in their report parts (report_access.c:
+ * access.csv, mapping.csv, uaccess.csv, uaccess-meta.csv; report_limits.c:
+ * probe.csv, limits.csv, vmalloc.csv, frag.csv, buddyinfo.csv,
+ * frag-summary.csv, overhead.csv). A run may hold any of them.
  *
  * latency.csv columns read (by name; order free; extra columns ignored):
  *   allocator      name as in the ABI (kmalloc ... vmap)            required
@@ -23,6 +27,10 @@
  *   samples, failures                               optional
  *   p10_ns p50_ns p90_ns p99_ns                     empty when not measured
  *   median_ci_lo_ns median_ci_hi_ns                 optional
+ *   modes mode1_ns mode2_ns                         optional: two-mode points
+ *                  are marked on the charts; these and the other columns
+ *                  of schema 2 (sub-series, repeats, overheads, note) feed
+ *                  report.md's "Measurement quality" (report_quality.c)
  *
  * meta.csv is key,value. Keys read (all optional; missing ones print as
  * "unknown" and guides whose value is missing are left out):
@@ -32,7 +40,8 @@
  *   cmdline, cpu_pinned, iterations, min_samples, time_budget_ms,
  *   repeat, warmup, page_size, max_order, page_alloc_costly_order,
  *   kmalloc_max_cache_size, kmalloc_max_size, pmd_size, module_version,
- *   runner_version, thp, preempt, slub_debug, kasan.
+ *   runner_version, thp, preempt, slub_debug, kasan; report_scale.c also
+ *   cpu_count, config_smp, host_cores, host_loadavg.
  */
 #ifndef ALLOCBENCH_REPORT_H
 #define ALLOCBENCH_REPORT_H
@@ -61,6 +70,8 @@ struct lat_point {
 	uint64_t size;
 	enum lat_status status;
 	double p10, p50, p90, p99, ci_lo, ci_hi;	/* NAN when absent */
+	int modes;		/* 2: the samples fall in two modes (mode_lo, mode_hi, NAN otherwise) */
+	double mode_lo, mode_hi;
 	uint64_t samples, failures;
 };
 
@@ -86,7 +97,10 @@ struct run_data {
 	size_t npts, cap;
 };
 
-/* Loads DIR/meta.csv and DIR/latency.csv. -1 with a message in err. */
+/*
+ * Loads DIR/meta.csv and DIR/latency.csv (none for a run of other kinds
+ * only: have_lat stays 0). -1 with a message in err.
+ */
 int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen);
 void run_free(struct run_data *rd);
 
@@ -118,6 +132,14 @@ int csv_format_double(char *buf, size_t len, double v);
 
 /* report.md */
 int report_write_md(const struct run_data *rd, const char *charts_note, int charts_ok);
+
+/*
+ * report_quality.c: how far the figures can be trusted. The "How this was
+ * measured" sentences on overheads and intervals (0: latency.csv predates
+ * them, nothing written) and the "Measurement quality" section.
+ */
+int quality_how_md(FILE *f, const struct run_data *rd);
+void quality_write_md(FILE *f, const struct run_data *rd);
 
 /* Short name of the gfp profile for titles: GFP_KERNEL, GFP_ATOMIC, ... */
 const char *gfp_title(const char *gfp);

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * The access experiments in the report (issue 4): charts from plots/access.gp,
+ * The access experiments in the report: charts from plots/access.gp,
  * plots/mapping.gp and plots/uaccess.gp, the report.md section "What it costs
  * to touch the memory" and the terminal TLB-tax table. Every figure comes
  * from DIR/access.csv, DIR/mapping.csv and DIR/uaccess.csv; each is optional.
@@ -16,8 +16,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "charts.h"
 #include "csv.h"
+#include "gnuplot.h"
+#include "rundir.h"
+#include "util.h"
 
 #define MAX_CURVES	48
 #define MAX_PTS		64
@@ -34,46 +36,11 @@ struct chart {
 	size_t n;
 };
 
-static int load_opt(const char *dir, const char *name, struct csv_table *t)
-{
-	char path[4200], err[256];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	memset(t, 0, sizeof(*t));
-	if (access(path, R_OK) != 0)
-		return -1;
-	if (csv_read(path, t, err, sizeof(err)) < 0) {
-		fprintf(stderr, "allocbench report: %s (ignored)\n", err);
-		memset(t, 0, sizeof(*t));
-		return -1;
-	}
-	return 0;
-}
-
-static int exists(const char *dir, const char *name)
-{
-	char path[4200];
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	return access(path, R_OK) == 0;
-}
-
 int access_run_without_latency(const char *dir)
 {
-	return !exists(dir, "latency.csv") &&
-	       (exists(dir, "access.csv") || exists(dir, "mapping.csv") || exists(dir, "uaccess.csv"));
-}
-
-static const char *cell(const struct csv_table *t, size_t r, const char *col)
-{
-	const char *v = csv_get(t, r, col);
-
-	return v ? v : "";
-}
-
-static uint64_t cell_u64(const struct csv_table *t, size_t r, const char *col)
-{
-	return strtoull(cell(t, r, col), NULL, 10);
+	return !rundir_exists(dir, "latency.csv") &&
+	       (rundir_exists(dir, "access.csv") || rundir_exists(dir, "mapping.csv") ||
+		rundir_exists(dir, "uaccess.csv"));
 }
 
 static struct curve *curve_get(struct chart *ch, const char *name)
@@ -109,27 +76,16 @@ static void chart_from(struct chart *ch, const struct csv_table *t, const char *
 		char name[48];
 		const char *view = csv_get(t, r, "view");
 
-		if (strcmp(cell(t, r, "layout"), layout) || strcmp(cell(t, r, "status"), "ok"))
+		if (strcmp(csv_cell(t, r, "layout"), layout) || strcmp(csv_cell(t, r, "status"), "ok"))
 			continue;
-		snprintf(name, sizeof(name), "%s%s%s%s%s", cell(t, r, name_col),
+		snprintf(name, sizeof(name), "%s%s%s%s%s", csv_cell(t, r, name_col),
 			 view && !strcmp(view, "direct") ? "(direct)" : "", suffix ? "/" : "",
 			 suffix ? layout : "", "");
-		curve_add(ch, name, cell_u64(t, r, "working_set_bytes"),
-			  parse_double_c(cell(t, r, "ns_per_access_p50")),
-			  parse_double_c(cell(t, r, "ns_per_access_p10")),
-			  parse_double_c(cell(t, r, "ns_per_access_p90")));
+		curve_add(ch, name, csv_cell_u64(t, r, "working_set_bytes"),
+			  parse_double_c(csv_cell(t, r, "ns_per_access_p50")),
+			  parse_double_c(csv_cell(t, r, "ns_per_access_p10")),
+			  parse_double_c(csv_cell(t, r, "ns_per_access_p90")));
 	}
-}
-
-static void gp_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s == '\n' ? ' ' : *s, f);
-	}
-	fputc('"', f);
 }
 
 struct aguide {
@@ -179,13 +135,11 @@ static int render(const struct run_data *rd, const struct chart *ch, const char 
 		  const char *title, const char *subtitle, const char *ylabel, const char *footer,
 		  const char *note, int emulated, const struct aguide *g, size_t ng, int quiet)
 {
-	static const char *const fmts[] = { "svg", "png" };
 	char p[4096 + 128], sp[4096 + 64], log[4096 + 128], names[2048] = "";
 	double ymin = INFINITY, ymax = -INFINITY;
 	uint64_t xmin = 0, xmax = 0;
 	size_t blocks = 0;
 	FILE *d, *v;
-	int ok = 1;
 
 	(void)rd;
 	snprintf(p, sizeof(p), "%s/%s.dat", datadir, slug);
@@ -242,18 +196,11 @@ static int render(const struct run_data *rd, const struct chart *ch, const char 
 		gp_str(v, g[i].label);
 		fputc('\n', v);
 	}
+	gp_allocators(v);
 	fclose(v);
 	snprintf(sp, sizeof(sp), "%s/%s", plots, script);
 	snprintf(log, sizeof(log), "%s/%s.log", datadir, slug);
-	unlink(log);
-	for (size_t k = 0; k < 2; k++) {
-		if (charts_run_gnuplot(gnuplot, sp, p, fmts[k], log) < 0) {
-			fprintf(stderr, "allocbench report: gnuplot failed on chart %s (%s); see %s\n", slug,
-				fmts[k], log);
-			ok = 0;
-		}
-	}
-	return ok;
+	return gp_render(gnuplot, sp, p, log, slug);
 }
 
 /*
@@ -265,7 +212,7 @@ static int uaccess_machine(const struct run_data *rd, struct run_data *um)
 {
 	memset(um, 0, sizeof(*um));
 	snprintf(um->dir, sizeof(um->dir), "%s", rd->dir);
-	return load_opt(rd->dir, "uaccess-meta.csv", &um->meta);
+	return rundir_load_optional(rd->dir, "uaccess-meta.csv", &um->meta) ? 0 : -1;
 }
 
 /* "host vm (AMD EPYC, under a hypervisor)" or "" when unknown. */
@@ -290,7 +237,7 @@ int access_charts_render(const struct run_data *rd, const char *gnuplot, const c
 
 	if (!ch)
 		return 0;
-	if (load_opt(rd->dir, "access.csv", &acc) == 0) {
+	if (rundir_load_optional(rd->dir, "access.csv", &acc)) {
 		static const char *const lay[] = { "page", "line" };
 
 		for (int i = 0; i < 2; i++) {
@@ -307,7 +254,7 @@ int access_charts_render(const struct run_data *rd, const char *gnuplot, const c
 		}
 		csv_free(&acc);
 	}
-	if (load_opt(rd->dir, "mapping.csv", &map) == 0) {
+	if (rundir_load_optional(rd->dir, "mapping.csv", &map)) {
 		memset(ch, 0, sizeof(*ch));
 		chart_from(ch, &map, "mapping", "page", 1);
 		chart_from(ch, &map, "mapping", "line", 1);
@@ -317,7 +264,7 @@ int access_charts_render(const struct run_data *rd, const char *gnuplot, const c
 			    "ns per access (log scale)", footer, "", emu, g, ng, quiet);
 		csv_free(&map);
 	}
-	if (load_opt(rd->dir, "uaccess.csv", &ua) == 0) {
+	if (rundir_load_optional(rd->dir, "uaccess.csv", &ua)) {
 		struct run_data um;
 		struct aguide ug[12];
 		char where[256], ufooter[1024];
@@ -364,34 +311,27 @@ static double find_p50(const struct csv_table *t, const char *keycol, const char
 	for (size_t r = 0; r < t->nrows; r++) {
 		const char *vw = csv_get(t, r, "view");
 
-		if (strcmp(cell(t, r, keycol), key) || strcmp(cell(t, r, "layout"), layout) ||
-		    cell_u64(t, r, "working_set_bytes") != ws)
+		if (strcmp(csv_cell(t, r, keycol), key) || strcmp(csv_cell(t, r, "layout"), layout) ||
+		    csv_cell_u64(t, r, "working_set_bytes") != ws)
 			continue;
 		if (view && vw && strcmp(vw, view))
 			continue;
 		if (row)
 			*row = r;
-		if (strcmp(cell(t, r, "status"), "ok"))
+		if (strcmp(csv_cell(t, r, "status"), "ok"))
 			return NAN;
-		return parse_double_c(cell(t, r, "ns_per_access_p50"));
+		return parse_double_c(csv_cell(t, r, "ns_per_access_p50"));
 	}
 	return NAN;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 static size_t collect_ws(const struct csv_table *t, const char *layout, uint64_t *ws, size_t n, size_t cap)
 {
 	for (size_t r = 0; t && r < t->nrows; r++) {
-		uint64_t w = cell_u64(t, r, "working_set_bytes");
+		uint64_t w = csv_cell_u64(t, r, "working_set_bytes");
 		size_t i;
 
-		if (strcmp(cell(t, r, "layout"), layout))
+		if (strcmp(csv_cell(t, r, "layout"), layout))
 			continue;
 		for (i = 0; i < n && ws[i] != w; i++)
 			;
@@ -411,11 +351,11 @@ static void levels_text(const struct csv_table *t, size_t r, char *buf, size_t l
 
 	buf[0] = '\0';
 	for (int i = 0; i < 3; i++) {
-		if (!*cell(t, r, cols[i])) {
+		if (!*csv_cell(t, r, cols[i])) {
 			snprintf(buf, len, "?");
 			return;
 		}
-		v[i] = cell_u64(t, r, cols[i]);
+		v[i] = csv_cell_u64(t, r, cols[i]);
 		total += v[i];
 	}
 	if (!total) {
@@ -523,10 +463,10 @@ static void access_matrix(FILE *f, const struct csv_table *acc, const char *layo
 	uint64_t ws[MAX_PTS];
 
 	for (size_t r = 0; r < acc->nrows; r++) {
-		const char *an = cell(acc, r, "allocator");
+		const char *an = csv_cell(acc, r, "allocator");
 		size_t i;
 
-		if (strcmp(cell(acc, r, "layout"), layout))
+		if (strcmp(csv_cell(acc, r, "layout"), layout))
 			continue;
 		for (i = 0; i < na && strcmp(allocs[i], an); i++)
 			;
@@ -553,17 +493,17 @@ static void access_matrix(FILE *f, const struct csv_table *acc, const char *layo
 			size_t r;
 
 			for (r = 0; r < acc->nrows; r++)
-				if (!strcmp(cell(acc, r, "allocator"), allocs[i]) &&
-				    !strcmp(cell(acc, r, "layout"), layout) &&
-				    cell_u64(acc, r, "working_set_bytes") == ws[w])
+				if (!strcmp(csv_cell(acc, r, "allocator"), allocs[i]) &&
+				    !strcmp(csv_cell(acc, r, "layout"), layout) &&
+				    csv_cell_u64(acc, r, "working_set_bytes") == ws[w])
 					break;
 			if (r == acc->nrows) {
 				fprintf(f, " |");
-			} else if (strcmp(cell(acc, r, "status"), "ok")) {
-				fprintf(f, " %s |", cell(acc, r, "status"));
+			} else if (strcmp(csv_cell(acc, r, "status"), "ok")) {
+				fprintf(f, " %s |", csv_cell(acc, r, "status"));
 			} else {
 				char lv[48], v[32];
-				double x = parse_double_c(cell(acc, r, col));
+				double x = parse_double_c(csv_cell(acc, r, col));
 
 				levels_text(acc, r, lv, sizeof(lv));
 				if (!strcmp(unit, "ns"))
@@ -581,9 +521,9 @@ static void access_matrix(FILE *f, const struct csv_table *acc, const char *layo
 void access_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 {
 	struct csv_table acc, map, ua;
-	int ha = load_opt(rd->dir, "access.csv", &acc) == 0;
-	int hm = load_opt(rd->dir, "mapping.csv", &map) == 0;
-	int hu = load_opt(rd->dir, "uaccess.csv", &ua) == 0;
+	int ha = rundir_load_optional(rd->dir, "access.csv", &acc);
+	int hm = rundir_load_optional(rd->dir, "mapping.csv", &map);
+	int hu = rundir_load_optional(rd->dir, "uaccess.csv", &ua);
 	const char *pmu = NULL;
 	struct run_data um;
 	char where[256] = "";
@@ -603,7 +543,7 @@ void access_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 		   run_emulated(rd) ? " **Kernel figures are emulated (TCG): the ratios between mappings mean "
 				      "more than the absolute times, and even they reflect QEMU's soft-TLB, not a "
 				      "hardware page walk.**" : "");
-	for (size_t i = 0; i < sizeof(charts) / sizeof(charts[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(charts); i++) {
 		char p[4300];
 
 		snprintf(p, sizeof(p), "%s/charts/%s.svg", rd->dir, charts[i]);
@@ -627,8 +567,8 @@ void access_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 		fprintf(f, "### First touch (one write per page right after allocation, ns per page)\n\n");
 		access_matrix(f, &acc, "first_touch", "ns_per_page_p50", "ns");
 		for (size_t r = 0; r < acc.nrows && !pmu; r++)
-			if (*cell(&acc, r, "pmu_status") && strcmp(cell(&acc, r, "status"), "ok") == 0)
-				pmu = cell(&acc, r, "pmu_status");
+			if (*csv_cell(&acc, r, "pmu_status") && strcmp(csv_cell(&acc, r, "status"), "ok") == 0)
+				pmu = csv_cell(&acc, r, "pmu_status");
 		if (pmu)
 			fprintf(f, "dTLB counters: %s.\n\n", pmu);
 	}
@@ -661,9 +601,9 @@ void access_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 void access_summary_print(FILE *out, const struct run_data *rd)
 {
 	struct csv_table acc, map, ua;
-	int ha = load_opt(rd->dir, "access.csv", &acc) == 0;
-	int hm = load_opt(rd->dir, "mapping.csv", &map) == 0;
-	int hu = load_opt(rd->dir, "uaccess.csv", &ua) == 0;
+	int ha = rundir_load_optional(rd->dir, "access.csv", &acc);
+	int hm = rundir_load_optional(rd->dir, "mapping.csv", &map);
+	int hu = rundir_load_optional(rd->dir, "uaccess.csv", &ua);
 
 	if (!ha && !hm && !hu)
 		return;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Report pieces of the access experiments (issue 4): charts access-page,
+ * Report pieces of the access experiments: charts access-page,
  * access-line, mapping and uaccess, the report.md section "What it costs to
  * touch the memory" and the TLB-tax lines of the terminal summary. All read
  * DIR/access.csv, DIR/mapping.csv and DIR/uaccess.csv, each optional.

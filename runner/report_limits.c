@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Report pieces of the limits and fragmentation experiments (issue 3).
+ * Report pieces of the limits and fragmentation experiments.
  * Every figure in the "Answers" section is read from this run's CSV files;
  * a paragraph whose data are missing says so instead of guessing.
  */
@@ -15,52 +15,34 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "charts.h"
 #include "csv.h"
+#include "gnuplot.h"
+#include "report_vspace.h"
+#include "rundir.h"
+#include "util.h"
 
 struct lim_data {
 	struct csv_table probe, limits, vm, frag, bi, fsum, ovh;
 	int have_probe, have_limits, have_vm, have_frag, have_bi, have_fsum, have_ovh;
 };
 
-static int exists(const char *dir, const char *name)
-{
-	char p[4200];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	return access(p, R_OK) == 0;
-}
-
 int limits_run_without_latency(const char *dir)
 {
-	return !exists(dir, "latency.csv") &&
-	       (exists(dir, "probe.csv") || exists(dir, "frag.csv") || exists(dir, "overhead.csv"));
-}
-
-static int load(const char *dir, const char *name, struct csv_table *t)
-{
-	char p[4200], err[512];
-
-	snprintf(p, sizeof(p), "%s/%s", dir, name);
-	if (access(p, R_OK))
-		return 0;
-	if (csv_read(p, t, err, sizeof(err)) < 0) {
-		fprintf(stderr, "allocbench report: %s\n", err);
-		return 0;
-	}
-	return 1;
+	return !rundir_exists(dir, "latency.csv") &&
+	       (rundir_exists(dir, "probe.csv") || rundir_exists(dir, "frag.csv") ||
+		rundir_exists(dir, "overhead.csv") || vspace_run_has(dir));
 }
 
 static void lim_load(const char *dir, struct lim_data *d)
 {
 	memset(d, 0, sizeof(*d));
-	d->have_probe = load(dir, "probe.csv", &d->probe);
-	d->have_limits = load(dir, "limits.csv", &d->limits);
-	d->have_vm = load(dir, "vmalloc.csv", &d->vm);
-	d->have_frag = load(dir, "frag.csv", &d->frag);
-	d->have_bi = load(dir, "buddyinfo.csv", &d->bi);
-	d->have_fsum = load(dir, "frag-summary.csv", &d->fsum);
-	d->have_ovh = load(dir, "overhead.csv", &d->ovh);
+	d->have_probe = rundir_load_optional(dir, "probe.csv", &d->probe);
+	d->have_limits = rundir_load_optional(dir, "limits.csv", &d->limits);
+	d->have_vm = rundir_load_optional(dir, "vmalloc.csv", &d->vm);
+	d->have_frag = rundir_load_optional(dir, "frag.csv", &d->frag);
+	d->have_bi = rundir_load_optional(dir, "buddyinfo.csv", &d->bi);
+	d->have_fsum = rundir_load_optional(dir, "frag-summary.csv", &d->fsum);
+	d->have_ovh = rundir_load_optional(dir, "overhead.csv", &d->ovh);
 }
 
 static void lim_free(struct lim_data *d)
@@ -81,24 +63,12 @@ static void lim_free(struct lim_data *d)
 		csv_free(&d->ovh);
 }
 
-static const char *cell(const struct csv_table *t, size_t r, const char *col)
-{
-	const char *v = csv_get(t, r, col);
-
-	return v ? v : "";
-}
-
-static uint64_t cell_u64(const struct csv_table *t, size_t r, const char *col)
-{
-	return strtoull(cell(t, r, col), NULL, 10);
-}
-
 /* key,value tables */
 static const char *kv(const struct csv_table *t, const char *key)
 {
 	for (size_t r = 0; r < t->nrows; r++)
-		if (!strcmp(cell(t, r, "key"), key))
-			return cell(t, r, "value");
+		if (!strcmp(csv_cell(t, r, "key"), key))
+			return csv_cell(t, r, "value");
 	return NULL;
 }
 
@@ -115,8 +85,8 @@ static uint64_t lim_get(const struct lim_data *d, const char *name, const char *
 	if (!d->have_limits)
 		return 0;
 	for (size_t r = 0; r < d->limits.nrows; r++)
-		if (!strcmp(cell(&d->limits, r, "name"), name))
-			return cell_u64(&d->limits, r, col);
+		if (!strcmp(csv_cell(&d->limits, r, "name"), name))
+			return csv_cell_u64(&d->limits, r, col);
 	return 0;
 }
 
@@ -125,7 +95,7 @@ static int probe_row(const struct lim_data *d, const char *alloc)
 	if (!d->have_probe)
 		return -1;
 	for (size_t r = 0; r < d->probe.nrows; r++)
-		if (!strcmp(cell(&d->probe, r, "allocator"), alloc))
+		if (!strcmp(csv_cell(&d->probe, r, "allocator"), alloc))
 			return (int)r;
 	return -1;
 }
@@ -187,17 +157,17 @@ static struct tally frag_tally(const struct lim_data *d, const char *phase, cons
 	unsigned rows = 0;
 
 	for (size_t r = 0; d->have_frag && r < d->frag.nrows; r++) {
-		unsigned o = (unsigned)cell_u64(&d->frag, r, "order");
+		unsigned o = (unsigned)csv_cell_u64(&d->frag, r, "order");
 
-		if (strcmp(cell(&d->frag, r, "phase"), phase) || strcmp(cell(&d->frag, r, "allocator"), alloc) ||
-		    strcmp(cell(&d->frag, r, "gfp"), gfp))
+		if (strcmp(csv_cell(&d->frag, r, "phase"), phase) || strcmp(csv_cell(&d->frag, r, "allocator"), alloc) ||
+		    strcmp(csv_cell(&d->frag, r, "gfp"), gfp))
 			continue;
-		if (size ? cell_u64(&d->frag, r, "size_bytes") != size : (o < min_order || o > max_order))
+		if (size ? csv_cell_u64(&d->frag, r, "size_bytes") != size : (o < min_order || o > max_order))
 			continue;
-		t.att += cell_u64(&d->frag, r, "attempts");
-		t.ok += cell_u64(&d->frag, r, "successes");
-		t.fb += cell_u64(&d->frag, r, "fallbacks");
-		t.p50 = parse_double_c(cell(&d->frag, r, "p50_ns"));
+		t.att += csv_cell_u64(&d->frag, r, "attempts");
+		t.ok += csv_cell_u64(&d->frag, r, "successes");
+		t.fb += csv_cell_u64(&d->frag, r, "fallbacks");
+		t.p50 = parse_double_c(csv_cell(&d->frag, r, "p50_ns"));
 		rows++;
 	}
 	if (rows != 1)
@@ -211,11 +181,11 @@ static int frag_largest_order(const struct lim_data *d, const char *phase, const
 	int best = -1;
 
 	for (size_t r = 0; d->have_frag && r < d->frag.nrows; r++)
-		if (!strcmp(cell(&d->frag, r, "phase"), phase) &&
-		    !strcmp(cell(&d->frag, r, "allocator"), "alloc_pages") &&
-		    !strcmp(cell(&d->frag, r, "gfp"), gfp) && cell_u64(&d->frag, r, "successes") > 0 &&
-		    (int)cell_u64(&d->frag, r, "order") > best)
-			best = (int)cell_u64(&d->frag, r, "order");
+		if (!strcmp(csv_cell(&d->frag, r, "phase"), phase) &&
+		    !strcmp(csv_cell(&d->frag, r, "allocator"), "alloc_pages") &&
+		    !strcmp(csv_cell(&d->frag, r, "gfp"), gfp) && csv_cell_u64(&d->frag, r, "successes") > 0 &&
+		    (int)csv_cell_u64(&d->frag, r, "order") > best)
+			best = (int)csv_cell_u64(&d->frag, r, "order");
 	return best;
 }
 
@@ -226,7 +196,7 @@ static int frag_largest_order(const struct lim_data *d, const char *phase, const
 static const char *frag_nc_gfp(const struct lim_data *d)
 {
 	for (size_t r = 0; d->have_frag && r < d->frag.nrows; r++)
-		if (!strcmp(cell(&d->frag, r, "gfp"), "nowait"))
+		if (!strcmp(csv_cell(&d->frag, r, "gfp"), "nowait"))
 			return "nowait";
 	return "noretry";
 }
@@ -236,8 +206,8 @@ static uint64_t frag_largest_size(const struct lim_data *d, const char *alloc)
 	uint64_t best = 0;
 
 	for (size_t r = 0; d->have_frag && r < d->frag.nrows; r++)
-		if (!strcmp(cell(&d->frag, r, "allocator"), alloc) && cell_u64(&d->frag, r, "size_bytes") > best)
-			best = cell_u64(&d->frag, r, "size_bytes");
+		if (!strcmp(csv_cell(&d->frag, r, "allocator"), alloc) && csv_cell_u64(&d->frag, r, "size_bytes") > best)
+			best = csv_cell_u64(&d->frag, r, "size_bytes");
 	return best;
 }
 
@@ -257,23 +227,23 @@ static void q_kmalloc(FILE *f, const struct lim_data *d)
 		return;
 	}
 	for (size_t r = 0; r < d->limits.nrows; r++)
-		if (!strcmp(cell(&d->limits, r, "name"), "formula_2pow_max_order_x_page_size"))
-			kind = cell(&d->limits, r, "note");
-	hb(a, sizeof(a), cell_u64(&d->probe, (size_t)k, "largest_ok_bytes"));
+		if (!strcmp(csv_cell(&d->limits, r, "name"), "formula_2pow_max_order_x_page_size"))
+			kind = csv_cell(&d->limits, r, "note");
+	hb(a, sizeof(a), csv_cell_u64(&d->probe, (size_t)k, "largest_ok_bytes"));
 	fprintf(f, "Here kmalloc served up to **%s (%s bytes)** and failed at %s bytes (%s real attempts, gfp %s); "
 		   "KMALLOC_MAX_SIZE on this kernel is %" PRIu64 " bytes, so the measured limit %s it. ",
-		a, cell(&d->probe, (size_t)k, "largest_ok_bytes"), cell(&d->probe, (size_t)k, "first_fail_bytes"),
-		cell(&d->probe, (size_t)k, "attempts"), cell(&d->probe, (size_t)k, "gfp"), kmax,
-		cell_u64(&d->probe, (size_t)k, "largest_ok_bytes") == kmax ? "is exactly" : "differs from");
+		a, csv_cell(&d->probe, (size_t)k, "largest_ok_bytes"), csv_cell(&d->probe, (size_t)k, "first_fail_bytes"),
+		csv_cell(&d->probe, (size_t)k, "attempts"), csv_cell(&d->probe, (size_t)k, "gfp"), kmax,
+		csv_cell_u64(&d->probe, (size_t)k, "largest_ok_bytes") == kmax ? "is exactly" : "differs from");
 	hb(b, sizeof(b), lim_get(d, "kmalloc_max_cache_size", "bytes"));
 	fprintf(f, "Above KMALLOC_MAX_CACHE_SIZE (%s) kmalloc takes one block of order get_order(size) from the buddy "
 		   "allocator, so its ceiling is the largest buddy block", b);
 	if (p >= 0) {
-		uint64_t pb = cell_u64(&d->probe, (size_t)p, "largest_ok_bytes");
+		uint64_t pb = csv_cell_u64(&d->probe, (size_t)p, "largest_ok_bytes");
 
 		hb(c, sizeof(c), pb);
 		fprintf(f, ": alloc_pages served up to %s = order %u (status %s), and the kernel's largest order is %" PRIu64,
-			c, ps && pb ? log2u(pb / ps) : 0, cell(&d->probe, (size_t)p, "status"), maxo);
+			c, ps && pb ? log2u(pb / ps) : 0, csv_cell(&d->probe, (size_t)p, "status"), maxo);
 	}
 	hb(e, sizeof(e), formula);
 	hb(c, sizeof(c), ps << maxo);
@@ -385,15 +355,15 @@ static void q_vmalloc_standin(FILE *f, const struct lim_data *d)
 		}
 	}
 	if (v >= 0 && k >= 0) {
-		hb(a, sizeof(a), cell_u64(&d->probe, (size_t)v, "largest_ok_bytes"));
-		hb(b, sizeof(b), cell_u64(&d->probe, (size_t)k, "largest_ok_bytes"));
+		hb(a, sizeof(a), csv_cell_u64(&d->probe, (size_t)v, "largest_ok_bytes"));
+		hb(b, sizeof(b), csv_cell_u64(&d->probe, (size_t)k, "largest_ok_bytes"));
 		fprintf(f, "The probe found vmalloc serving %s (status %s) against kmalloc's %s.", a,
-			cell(&d->probe, (size_t)v, "status"), b);
+			csv_cell(&d->probe, (size_t)v, "status"), b);
 	}
 	fprintf(f, "\n\n");
 }
 
-static void q_vmalloc_fail(FILE *f, const struct lim_data *d)
+static void q_vmalloc_fail(FILE *f, const struct lim_data *d, const struct run_data *rd)
 {
 	char a[32], b[32], c[32], e[32];
 	int v = probe_row(d, "vmalloc");
@@ -403,7 +373,11 @@ static void q_vmalloc_fail(FILE *f, const struct lim_data *d)
 
 	fprintf(f, "**Why can vmalloc itself fail?** ");
 	if (!total) {
-		fprintf(f, "_Not measured in this run: add a [probe] section._\n\n");
+		/* [vspace] alone: its figures are the answer */
+		if (vspace_answer_md(f, rd))
+			fprintf(f, "\n\n");
+		else
+			fprintf(f, "_Not measured in this run: add a [probe] or [vspace] section._\n\n");
 		return;
 	}
 	hb(a, sizeof(a), total);
@@ -424,11 +398,11 @@ static void q_vmalloc_fail(FILE *f, const struct lim_data *d)
 		fprintf(f, ". ");
 	}
 	if (v >= 0) {
-		uint64_t ok = cell_u64(&d->probe, (size_t)v, "largest_ok_bytes");
-		const char *st = cell(&d->probe, (size_t)v, "status");
+		uint64_t ok = csv_cell_u64(&d->probe, (size_t)v, "largest_ok_bytes");
+		const char *st = csv_cell(&d->probe, (size_t)v, "status");
 
 		hb(a, sizeof(a), ok);
-		hb(c, sizeof(c), cell_u64(&d->probe, (size_t)v, "cap_bytes"));
+		hb(c, sizeof(c), csv_cell_u64(&d->probe, (size_t)v, "cap_bytes"));
 		hb(e, sizeof(e), avail);
 		if (!strcmp(st, "capped"))
 			fprintf(f, "The probe's vmalloc reached %s, its memory cap (%s, a share of MemAvailable %s), without one "
@@ -437,9 +411,14 @@ static void q_vmalloc_fail(FILE *f, const struct lim_data *d)
 		else
 			fprintf(f, "The probe's vmalloc succeeded up to %s and first failed at %s bytes with MemAvailable %s: "
 				   "memory ran out while %.4f %% of the address range was asked for.", a,
-				cell(&d->probe, (size_t)v, "first_fail_bytes"), e,
+				csv_cell(&d->probe, (size_t)v, "first_fail_bytes"), e,
 				total ? 100.0 * (double)ok / (double)total : 0.0);
-		fprintf(f, " On 32-bit kernels the range is about 128 MiB and the address space runs out first.");
+		if (!vspace_run_has(rd->dir))
+			fprintf(f, " On 32-bit kernels the range is about 128 MiB and the address space runs out first.");
+	}
+	if (vspace_run_has(rd->dir)) {
+		fprintf(f, " ");
+		vspace_answer_md(f, rd);
 	}
 	fprintf(f, "\n\n");
 }
@@ -456,18 +435,18 @@ static void q_overhead(FILE *f, const struct lim_data *d)
 	if (!d->have_ovh)
 		return;
 	fprintf(f, "**What does one allocation really consume?** ");
-	for (size_t i = 0; i < sizeof(ex) / sizeof(ex[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(ex); i++) {
 		for (size_t r = 0; r < d->ovh.nrows; r++) {
 			char a[32], b[32];
 
-			if (strcmp(cell(&d->ovh, r, "allocator"), ex[i].alloc) ||
-			    cell_u64(&d->ovh, r, "size_bytes") != ex[i].size || strcmp(cell(&d->ovh, r, "status"), "ok"))
+			if (strcmp(csv_cell(&d->ovh, r, "allocator"), ex[i].alloc) ||
+			    csv_cell_u64(&d->ovh, r, "size_bytes") != ex[i].size || strcmp(csv_cell(&d->ovh, r, "status"), "ok"))
 				continue;
 			hb(a, sizeof(a), ex[i].size);
-			hb(b, sizeof(b), cell_u64(&d->ovh, r, "consumed_bytes"));
+			hb(b, sizeof(b), csv_cell_u64(&d->ovh, r, "consumed_bytes"));
 			fprintf(f, "%s%s(%s) consumes %s (×%s; %s)", first ? "" : "; ", ex[i].alloc, a, b,
-				num(nbuf, sizeof(nbuf), cell(&d->ovh, r, "ratio"), 2),
-				cell(&d->ovh, r, "method"));
+				num(nbuf, sizeof(nbuf), csv_cell(&d->ovh, r, "ratio"), 2),
+				csv_cell(&d->ovh, r, "method"));
 			first = 0;
 		}
 	}
@@ -491,16 +470,16 @@ static void probe_table(FILE *f, const struct lim_data *d)
 		   "|---|---:|---:|---:|---|---:|\n");
 	for (size_t r = 0; r < d->probe.nrows; r++) {
 		char a[32] = "—", b[32] = "—", c[32] = "—";
-		const char *st = cell(&d->probe, r, "status");
+		const char *st = csv_cell(&d->probe, r, "status");
 
-		if (*cell(&d->probe, r, "largest_ok_bytes"))
-			hb(a, sizeof(a), cell_u64(&d->probe, r, "largest_ok_bytes"));
-		if (*cell(&d->probe, r, "first_fail_bytes"))
-			snprintf(b, sizeof(b), "%s", cell(&d->probe, r, "first_fail_bytes"));
-		if (*cell(&d->probe, r, "documented_max_bytes"))
-			hb(c, sizeof(c), cell_u64(&d->probe, r, "documented_max_bytes"));
-		fprintf(f, "| %s | %s (%s) | %s | %s | %s%s%s | %s |\n", cell(&d->probe, r, "allocator"), a,
-			cell(&d->probe, r, "largest_ok_bytes"), b, cell(&d->probe, r, "attempts"), st,
+		if (*csv_cell(&d->probe, r, "largest_ok_bytes"))
+			hb(a, sizeof(a), csv_cell_u64(&d->probe, r, "largest_ok_bytes"));
+		if (*csv_cell(&d->probe, r, "first_fail_bytes"))
+			snprintf(b, sizeof(b), "%s", csv_cell(&d->probe, r, "first_fail_bytes"));
+		if (*csv_cell(&d->probe, r, "documented_max_bytes"))
+			hb(c, sizeof(c), csv_cell_u64(&d->probe, r, "documented_max_bytes"));
+		fprintf(f, "| %s | %s (%s) | %s | %s | %s%s%s | %s |\n", csv_cell(&d->probe, r, "allocator"), a,
+			csv_cell(&d->probe, r, "largest_ok_bytes"), b, csv_cell(&d->probe, r, "attempts"), st,
 			!strcmp(st, "not_attempted") ? ": above " : "",
 			!strcmp(st, "not_attempted") ? a : "", c);
 	}
@@ -512,7 +491,7 @@ void limits_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 	struct lim_data d;
 
 	lim_load(rd->dir, &d);
-	if (!d.have_probe && !d.have_frag && !d.have_ovh) {
+	if (!d.have_probe && !d.have_frag && !d.have_ovh && !vspace_run_has(rd->dir)) {
 		lim_free(&d);
 		return;
 	}
@@ -520,7 +499,7 @@ void limits_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 	q_kmalloc(f, &d);
 	q_frag(f, &d);
 	q_vmalloc_standin(f, &d);
-	q_vmalloc_fail(f, &d);
+	q_vmalloc_fail(f, &d, rd);
 	q_overhead(f, &d);
 	if (d.have_probe) {
 		fprintf(f, "## Limits, measured (probe)\n\n");
@@ -536,41 +515,21 @@ void limits_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 		fprintf(f, "## Overhead\n\n");
 		chart_link(f, rd, charts_ok, "overhead", "consumed over requested");
 	}
+	vspace_write_md(f, rd, charts_ok);	/* [vspace] */
 	lim_free(&d);
 }
 
 /* ---- charts ---- */
 
-static void gp_s(FILE *v, const char *k, const char *s)
-{
-	fprintf(v, "%s = \"", k);
-	for (; s && *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', v);
-		fputc(*s == '\n' ? ' ' : *s, v);
-	}
-	fprintf(v, "\"\n");
-}
-
-static int render(const struct run_data *rd, const char *gnuplot, const char *plots, const char *datadir,
-		  const char *name, int quiet)
+/* Renders chart NAME: plots/NAME.gp on DATADIR/NAME.vars.gp. 1 when rendered. */
+static int render_named(const char *gnuplot, const char *plots, const char *datadir, const char *name)
 {
 	char script[PATH_MAX + 64], vars[PATH_MAX + 64], log[PATH_MAX + 64];
-	static const char *const fmts[] = { "svg", "png" };
 
-	(void)rd;
 	snprintf(script, sizeof(script), "%s/%s.gp", plots, name);
 	snprintf(vars, sizeof(vars), "%s/%s.vars.gp", datadir, name);
 	snprintf(log, sizeof(log), "%s/%s.log", datadir, name);
-	unlink(log);
-	for (int k = 0; k < 2; k++)
-		if (charts_run_gnuplot(gnuplot, script, vars, fmts[k], log) < 0) {
-			if (!quiet)
-				fprintf(stderr, "allocbench report: gnuplot failed on chart %s (%s); see %s\n", name,
-					fmts[k], log);
-			return 0;
-		}
-	return 1;
+	return gp_render(gnuplot, script, vars, log, name);
 }
 
 static FILE *open_vars(const char *datadir, const char *name, const char *footer, int emulated)
@@ -583,14 +542,15 @@ static FILE *open_vars(const char *datadir, const char *name, const char *footer
 	if (!v)
 		return NULL;
 	fprintf(v, "# Variables for plots/%s.gp, written by `allocbench report`.\n", name);
-	gp_s(v, "FOOTER", footer);
+	gp_set_str(v, "FOOTER", footer);
 	fprintf(v, "EMULATED = %d\n", emulated);
 	fprintf(v, "DATA = \"%s.dat\"\nOUT = \"../%s\"\n", name, name);
+	gp_allocators(v);
 	return v;
 }
 
 static int chart_limits(const struct run_data *rd, const struct lim_data *d, const char *gnuplot,
-			const char *plots, const char *datadir, const char *footer, int quiet)
+			const char *plots, const char *datadir, const char *footer)
 {
 	char p[PATH_MAX + 64];
 	FILE *v, *dat;
@@ -602,14 +562,14 @@ static int chart_limits(const struct run_data *rd, const struct lim_data *d, con
 	if (!dat)
 		return 0;
 	for (size_t r = 0; r < d->probe.nrows; r++) {
-		uint64_t ok = cell_u64(&d->probe, r, "largest_ok_bytes");
+		uint64_t ok = csv_cell_u64(&d->probe, r, "largest_ok_bytes");
 
 		if (!ok)
 			continue;
-		fprintf(dat, "%d \"%s\" %" PRIu64 " \"%s\"\n", n++, cell(&d->probe, r, "allocator"), ok,
-			cell(&d->probe, r, "status"));
+		fprintf(dat, "%d \"%s\" %" PRIu64 " \"%s\"\n", n++, csv_cell(&d->probe, r, "allocator"), ok,
+			csv_cell(&d->probe, r, "status"));
 		snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", n > 1 ? " " : "",
-			 cell(&d->probe, r, "allocator"));
+			 csv_cell(&d->probe, r, "allocator"));
 	}
 	fclose(dat);
 	if (!n)
@@ -618,20 +578,20 @@ static int chart_limits(const struct run_data *rd, const struct lim_data *d, con
 	if (!v)
 		return 0;
 	fprintf(v, "NBARS = %d\n", n);
-	gp_s(v, "NAMES", names);
+	gp_set_str(v, "NAMES", names);
 	fprintf(v, "KMALLOC_MAX = %" PRIu64 ".\n", lim_get(d, "kmalloc_max_size", "bytes"));
 	fprintf(v, "BUDDY_MAX = %" PRIu64 ".\n", lim_get(d, "max_order", "bytes"));
 	fprintf(v, "FORMULA = %" PRIu64 ".\n", lim_get(d, "formula_2pow_max_order_x_page_size", "bytes"));
 	fprintf(v, "FORMULA_CONST = %" PRIu64 "\n", lim_get(d, "formula_2pow_max_order_x_page_size", "value"));
 	fprintf(v, "TOTALRAM = %" PRIu64 ".\n", lim_get(d, "totalram", "bytes"));
 	fprintf(v, "VMALLOC_TOTAL = %" PRIu64 ".\n", lim_get(d, "vmalloc_total", "bytes"));
-	fprintf(v, "CAP = %" PRIu64 ".\n", d->probe.nrows ? cell_u64(&d->probe, 0, "cap_bytes") : 0);
+	fprintf(v, "CAP = %" PRIu64 ".\n", d->probe.nrows ? csv_cell_u64(&d->probe, 0, "cap_bytes") : 0);
 	fclose(v);
-	return render(rd, gnuplot, plots, datadir, "limits", quiet);
+	return render_named(gnuplot, plots, datadir, "limits");
 }
 
 static int chart_frag(const struct run_data *rd, const struct lim_data *d, const char *gnuplot,
-		      const char *plots, const char *datadir, const char *footer, int quiet)
+		      const char *plots, const char *datadir, const char *footer)
 {
 	static const char *const phases[] = { "before", "fragmented", "after" };
 	static const char *const gfps[] = { "nowait", "noretry", "kernel" };
@@ -649,10 +609,10 @@ static int chart_frag(const struct run_data *rd, const struct lim_data *d, const
 			int rows = 0;
 
 			for (size_t r = 0; r < d->frag.nrows; r++) {
-				if (strcmp(cell(&d->frag, r, "allocator"), "alloc_pages") ||
-				    strcmp(cell(&d->frag, r, "phase"), phases[ph]) || strcmp(cell(&d->frag, r, "gfp"), gfps[g]))
+				if (strcmp(csv_cell(&d->frag, r, "allocator"), "alloc_pages") ||
+				    strcmp(csv_cell(&d->frag, r, "phase"), phases[ph]) || strcmp(csv_cell(&d->frag, r, "gfp"), gfps[g]))
 					continue;
-				fprintf(dat, "%s %s\n", cell(&d->frag, r, "order"), cell(&d->frag, r, "success_rate"));
+				fprintf(dat, "%s %s\n", csv_cell(&d->frag, r, "order"), csv_cell(&d->frag, r, "success_rate"));
 				rows++;
 			}
 			if (!rows)
@@ -666,10 +626,10 @@ static int chart_frag(const struct run_data *rd, const struct lim_data *d, const
 	if (blocks) {
 		v = open_vars(datadir, "frag-success", footer, run_emulated(rd));
 		if (v) {
-			gp_s(v, "SERIES", names);
+			gp_set_str(v, "SERIES", names);
 			fprintf(v, "KEEP_ORDER = %" PRIu64 "\n", d->have_fsum ? kv_u64(&d->fsum, "keep_order") : 0);
 			fclose(v);
-			rendered += render(rd, gnuplot, plots, datadir, "frag-success", quiet);
+			rendered += render_named(gnuplot, plots, datadir, "frag-success");
 		}
 	}
 	if (!d->have_bi)
@@ -685,11 +645,11 @@ static int chart_frag(const struct run_data *rd, const struct lim_data *d, const
 		int maxo = -1;
 
 		for (size_t r = 0; r < d->bi.nrows; r++) {
-			unsigned o = (unsigned)cell_u64(&d->bi, r, "order");
+			unsigned o = (unsigned)csv_cell_u64(&d->bi, r, "order");
 
-			if (strcmp(cell(&d->bi, r, "phase"), phases[ph]) || o >= 32)
+			if (strcmp(csv_cell(&d->bi, r, "phase"), phases[ph]) || o >= 32)
 				continue;
-			sum[o] += cell_u64(&d->bi, r, "free_blocks");
+			sum[o] += csv_cell_u64(&d->bi, r, "free_blocks");
 			if ((int)o > maxo)
 				maxo = (int)o;
 		}
@@ -708,13 +668,13 @@ static int chart_frag(const struct run_data *rd, const struct lim_data *d, const
 	v = open_vars(datadir, "buddyinfo", footer, run_emulated(rd));
 	if (!v)
 		return rendered;
-	gp_s(v, "SERIES", names);
+	gp_set_str(v, "SERIES", names);
 	fclose(v);
-	return rendered + render(rd, gnuplot, plots, datadir, "buddyinfo", quiet);
+	return rendered + render_named(gnuplot, plots, datadir, "buddyinfo");
 }
 
 static int chart_overhead(const struct run_data *rd, const struct lim_data *d, const char *gnuplot,
-			  const char *plots, const char *datadir, const char *footer, int quiet)
+			  const char *plots, const char *datadir, const char *footer)
 {
 	char p[PATH_MAX + 64], names[512] = "", last[64] = "";
 	FILE *v, *dat;
@@ -726,9 +686,9 @@ static int chart_overhead(const struct run_data *rd, const struct lim_data *d, c
 		return 0;
 	/* overhead.csv is sorted by allocator, then size */
 	for (size_t r = 0; r < d->ovh.nrows; r++) {
-		const char *a = cell(&d->ovh, r, "allocator");
+		const char *a = csv_cell(&d->ovh, r, "allocator");
 
-		if (strcmp(cell(&d->ovh, r, "status"), "ok"))
+		if (strcmp(csv_cell(&d->ovh, r, "status"), "ok"))
 			continue;
 		if (strcmp(a, last)) {
 			if (blocks)
@@ -737,7 +697,7 @@ static int chart_overhead(const struct run_data *rd, const struct lim_data *d, c
 			snprintf(last, sizeof(last), "%s", a);
 			snprintf(names + strlen(names), sizeof(names) - strlen(names), "%s%s", blocks > 1 ? " " : "", a);
 		}
-		fprintf(dat, "%s %s\n", cell(&d->ovh, r, "size_bytes"), cell(&d->ovh, r, "ratio"));
+		fprintf(dat, "%s %s\n", csv_cell(&d->ovh, r, "size_bytes"), csv_cell(&d->ovh, r, "ratio"));
 	}
 	fclose(dat);
 	if (!blocks)
@@ -745,9 +705,9 @@ static int chart_overhead(const struct run_data *rd, const struct lim_data *d, c
 	v = open_vars(datadir, "overhead", footer, run_emulated(rd));
 	if (!v)
 		return 0;
-	gp_s(v, "ALLOCS", names);
+	gp_set_str(v, "ALLOCS", names);
 	fclose(v);
-	return render(rd, gnuplot, plots, datadir, "overhead", quiet);
+	return render_named(gnuplot, plots, datadir, "overhead");
 }
 
 int limits_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
@@ -756,13 +716,15 @@ int limits_charts_render(const struct run_data *rd, const char *gnuplot, const c
 	struct lim_data d;
 	int n = 0;
 
+	(void)quiet;	/* these charts have no notes to silence; failures are always said */
 	lim_load(rd->dir, &d);
 	if (d.have_probe)
-		n += chart_limits(rd, &d, gnuplot, plots, datadir, footer, quiet);
+		n += chart_limits(rd, &d, gnuplot, plots, datadir, footer);
 	if (d.have_frag)
-		n += chart_frag(rd, &d, gnuplot, plots, datadir, footer, quiet);
+		n += chart_frag(rd, &d, gnuplot, plots, datadir, footer);
 	if (d.have_ovh)
-		n += chart_overhead(rd, &d, gnuplot, plots, datadir, footer, quiet);
+		n += chart_overhead(rd, &d, gnuplot, plots, datadir, footer);
+	n += vspace_charts_render(rd, gnuplot, plots, datadir, footer, quiet);	/* [vspace] */
 	lim_free(&d);
 	return n;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Report pieces of the limits and fragmentation experiments (issue 3): the
+ * Report pieces of the limits and fragmentation experiments: the
  * charts limits, frag-success, buddyinfo and overhead, and the report.md
  * section "Answers". All read DIR/probe.csv, limits.csv, vmalloc.csv,
  * frag.csv, buddyinfo.csv, frag-summary.csv and overhead.csv, each optional.

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util.h"
+
 static const char *skip_blank(const char *p)
 {
 	while (*p == ' ' || *p == '\t')
@@ -98,13 +100,6 @@ static int push(struct size_list *l, size_t *cap, uint64_t v, char *err, size_t 
 	}
 	l->v[l->n++] = v;
 	return 0;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* One item of a list: "SIZE" or "LO..HI xF" or "LO..HI +S", ending at ',' or NUL. */

@@ -58,12 +58,6 @@ double stats_percentile_sorted(const double *sorted, size_t n, double q)
 	return sorted[lo] + frac * (sorted[lo + 1] - sorted[lo]);
 }
 
-/*
- * Lower rank j (1-based) of the 95 % order-statistic CI of the median, or
- * 0 when no interval reaches 95 % (n <= 5). The upper rank is n - j + 1.
- */
-size_t stats_median_ci_rank(size_t n);
-
 size_t stats_median_ci_rank(size_t n)
 {
 	if (n < 6)

@@ -31,6 +31,12 @@ void samples_free(struct samples *s);
  */
 int stats_compute(double *v, size_t n, struct stats *st);
 
+/*
+ * Lower rank j (1-based) of the 95 % order-statistic interval of the median
+ * of n values: [x_(j), x_(n-j+1)]; 0 when no interval reaches 95 % (n <= 5).
+ */
+size_t stats_median_ci_rank(size_t n);
+
 /* Percentile q in [0, 1] of an already sorted array (type 7). */
 double stats_percentile_sorted(const double *sorted, size_t n, double q);
 

@@ -13,3 +13,13 @@ double ticks_to_ns(const struct allocbench_info *in, uint64_t ticks, double regi
 		return NAN;
 	return (t > 0 ? t : 0) * 1e9 / (double)in->timer_hz;
 }
+
+double ticks_less_harness_ns(const struct allocbench_info *in, uint64_t ticks, double harness_ticks,
+			     unsigned ops)
+{
+	double t = (double)ticks - harness_ticks;
+
+	if (!in->timer_hz || !ops)
+		return NAN;
+	return (t > 0 ? t : 0) * 1e9 / (double)in->timer_hz / ops;
+}

@@ -15,4 +15,14 @@
  */
 double ticks_to_ns(const struct allocbench_info *in, uint64_t ticks, double regions, double calls);
 
+/*
+ * One latency sample's raw ticks in ns per operation, less the harness's own
+ * cost: harness_ticks is the median sample of the same loop timed through
+ * the module's empty allocator (ALLOCBENCH_RUN_NULL), which holds the timer
+ * reads and the indirect calls; ops is the operations in one sample (the
+ * batch). Never below zero; NAN when the timer has no rate.
+ */
+double ticks_less_harness_ns(const struct allocbench_info *in, uint64_t ticks, double harness_ticks,
+			     unsigned ops);
+
 #endif

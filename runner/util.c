@@ -54,6 +54,7 @@ char *read_all(const char *path, size_t *lenp)
 	FILE *f = fopen(path, "re");
 	size_t cap = 4096, n = 0;
 	char *buf;
+	int e = 0;
 
 	if (!f)
 		return NULL;
@@ -76,9 +77,14 @@ char *read_all(const char *path, size_t *lenp)
 			cap *= 2;
 		}
 	}
+	if (!buf)
+		e = ENOMEM;
+	else if (ferror(f))
+		e = errno ? errno : EIO;	/* a read error is not the end of the file */
 	fclose(f);
-	if (!buf) {
-		errno = ENOMEM;
+	if (e) {
+		free(buf);
+		errno = e;
 		return NULL;
 	}
 	buf[n] = '\0';
@@ -141,6 +147,13 @@ int parse_bool(const char *s)
 			return 0;
 	}
 	return -1;
+}
+
+int cmp_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return (x > y) - (x < y);
 }
 
 int mkdir_p(const char *path, unsigned mode)

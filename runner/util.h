@@ -13,6 +13,9 @@
 
 #define AB_PRINTF(a, b) __attribute__((format(printf, a, b)))
 
+/* Number of elements of an array (not a pointer). */
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
 /* Set by the SIGINT/SIGTERM handler of `run`: stop after the current request. */
 extern volatile sig_atomic_t ab_stop;
 
@@ -24,7 +27,7 @@ void ab_err(const char *fmt, ...) AB_PRINTF(1, 2);
  * trailing blanks. 0, or -errno (buf then holds "").
  */
 int read_line(const char *path, char *buf, size_t len);
-/* Reads a whole small file (NUL-terminated, malloc'd). NULL with errno. */
+/* Reads a whole file (NUL-terminated, malloc'd; a read error fails, it is no short file). NULL with errno. */
 char *read_all(const char *path, size_t *lenp);
 
 /* MemAvailable from /proc/meminfo in bytes, or 0 when it cannot be read. */
@@ -37,6 +40,8 @@ double now_seconds(void);
 int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* yes/no/true/false/on/off/1/0 -> 1/0; -1 otherwise. */
 int parse_bool(const char *s);
+/* qsort() comparator of uint64_t, ascending. */
+int cmp_u64(const void *a, const void *b);
 
 /*
  * Pins the calling thread to one CPU; setting names what the user should

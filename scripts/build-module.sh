@@ -41,6 +41,9 @@ extra=()
 # Kernels with CONFIG_DEBUG_INFO_BTF_MODULES (Debian 6.12) need pahole; without it skip BTF.
 command -v pahole >/dev/null 2>&1 || extra+=(CONFIG_DEBUG_INFO_BTF_MODULES=)
 
+# One job per CPU, unless a parent make already shares its jobserver.
+case ${MAKEFLAGS:-} in *-j*|*jobserver*) ;; *) extra+=(-j"$(nproc 2>/dev/null || echo 1)") ;; esac
+
 log=$out/build.log
 if ! make -C "$kdir" M="$out" "${extra[@]}" modules > "$log" 2>&1; then
 	grep -E 'error|Error|warning:' "$log" | head -n 20 >&2 || tail -n 20 "$log" >&2

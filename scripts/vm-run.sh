@@ -4,8 +4,12 @@
 #
 #   scripts/vm-run.sh [options] GUEST_SCRIPT [ARGS...]
 #
-#   -k KERNEL   6.1 | 6.12 | a kernel-cache dir (holds vmlinux) | a vmlinux | a bzImage
-#               (default 6.12; aliases go through scripts/kernel-cache.sh)
+#   -k KERNEL   6.1 | 6.12 | 6.1-686 | a kernel-cache dir (holds vmlinux) | a vmlinux | a bzImage
+#               (default 6.12; aliases go through scripts/kernel-cache.sh). The
+#               guest's architecture comes from the cache's arch file, else from
+#               the vmlinux (ELF class): a 32-bit (i386) kernel gets an i386
+#               busybox (scripts/i386-userland.sh), and every -f executable
+#               must then be static (no host libraries fit it).
 #   -m MEM      guest memory (default 1G)
 #   -s SMP      guest CPUs (default 2)
 #   -c CMDLINE  extra kernel command line (repeatable, appended)
@@ -30,7 +34,7 @@
 # as a tar on a virtio disk (or base64 on a serial port when the kernel has
 # no virtio_blk).
 #
-# OUTDIR also gets vm.env (accelerator, qemu_version, kernel_release,
+# OUTDIR also gets vm.env (accelerator, qemu_version, kernel_release, arch,
 # cmdline, memory, smp, boot_s, boot_retries, wall_s), console.log (ttyS0) and control.log
 # (the harness's own messages from the guest, on ttyS3).
 #
@@ -69,13 +73,7 @@ case $accel in auto|kvm|tcg) ;; *) die "-a takes auto, kvm or tcg, not '$accel'"
 [[ $timeout_s =~ ^[0-9]+$ ]] || die "-t takes whole seconds"
 
 command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found: install qemu-system-x86 (scripts/install-deps.sh)"
-busybox=$(command -v busybox || true)
-[ -n "$busybox" ] || die "busybox not found: install busybox-static (scripts/install-deps.sh)"
 is_dynamic() { ldd "$1" >/dev/null 2>&1; }	# ldd fails on static and non-ELF files
-if is_dynamic "$busybox"; then
-	[ -x /bin/busybox ] && ! is_dynamic /bin/busybox && busybox=/bin/busybox ||
-		die "$busybox is not statically linked: install busybox-static"
-fi
 command -v cpio >/dev/null || die "cpio not found: install cpio"
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/allocbench-vm.XXXXXX")
@@ -113,6 +111,27 @@ else
 	release=$(LC_ALL=C grep -aom1 'Linux version [^ ]*' "$vmlinux" | awk '{print $3}' || true)
 	[ -n "$release" ] || release=unknown
 fi
+# The guest's architecture: the cache says it; else the vmlinux's ELF class.
+if [ -n "$kdir" ] && [ -f "$kdir/arch" ]; then
+	arch=$(cat "$kdir/arch")
+elif [ "$(head -c5 "$vmlinux" | tail -c1 | od -An -tu1 | tr -d ' ')" = 1 ]; then
+	arch=i386	# ELFCLASS32
+else
+	arch=amd64
+fi
+case $arch in amd64|i386) ;; *) die "kernel architecture '$arch' is not supported (amd64, i386)" ;; esac
+
+# busybox of the guest's architecture, statically linked.
+if [ $arch = i386 ]; then
+	busybox=$("$here/i386-userland.sh")/root/bin/busybox || die "no i386 busybox (scripts/i386-userland.sh failed)"
+else
+	busybox=$(command -v busybox || true)
+	[ -n "$busybox" ] || die "busybox not found: install busybox-static (scripts/install-deps.sh)"
+	if is_dynamic "$busybox"; then
+		[ -x /bin/busybox ] && ! is_dynamic /bin/busybox && busybox=/bin/busybox ||
+			die "$busybox is not statically linked: install busybox-static"
+	fi
+fi
 
 # ---- the initramfs ----------------------------------------------------------
 root=$work/root
@@ -124,6 +143,11 @@ done
 
 add_libs() {	# $1 = ELF file on the host: copy what ldd lists
 	local lib
+	if [ $arch != amd64 ]; then	# ldd of the host cannot judge a 32-bit file
+		LC_ALL=C readelf -l "$1" 2>/dev/null | grep -q 'program interpreter' &&
+			die "-f $1 is dynamically linked: an $arch guest takes static executables only"
+		return 0
+	fi
 	is_dynamic "$1" || return 0
 	for lib in $(ldd "$1" 2>/dev/null | grep -o '/[^ ]*'); do
 		[ -e "$root$lib" ] && continue
@@ -364,6 +388,7 @@ fi
 	echo "accelerator=$used"
 	echo "qemu_version=$qemu_version"
 	echo "kernel_release=$release"
+	echo "arch=$arch"
 	echo "cmdline=$cmdline"
 	echo "memory=$mem"
 	echo "smp=$smp"

@@ -1,5 +1,5 @@
 #!/bin/sh
-# access-checks.sh RESULTS_DIR: checks of an [access]/[mapping] run (issue 4).
+# access-checks.sh RESULTS_DIR: checks of an [access]/[mapping] run.
 #
 # RESULTS_DIR is what `allocbench run -c CONF -o DIR` wrote in the VM for a
 # config with [access] (all allocators, sizes reaching >= 2M) and [mapping],

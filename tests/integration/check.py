@@ -5,10 +5,12 @@ check holds; otherwise one line per problem on stdout and exit 1.
   check.py info INFO_TXT key=value...          allocbench info matches the kernel
   check.py latency RUN_DIR CONFIG LIST_TXT [POINTS]   latency.csv invariants
   check.py charts RUN_DIR                       charts and report.md
+  check.py quality RUN_DIR                      samples, intervals, modes, overheads (latency.csv, report.md)
 """
 import csv
 import os
 import re
+import subprocess
 import sys
 import xml.etree.ElementTree as ET
 
@@ -97,8 +99,13 @@ def read_config(path):
     return sections
 
 
-ALL_ALLOCATORS = ['kmalloc', 'kzalloc', 'kmem_cache', 'kvmalloc', 'vmalloc', 'vzalloc', 'vmalloc_huge',
-                  'alloc_pages', 'get_free_pages', 'alloc_pages_exact', 'vmap', 'folio_alloc']
+def all_allocators():
+    """Every allocator in ABI order, from the runner's one table: `allocbench list
+    --names` of $ALLOCBENCH_RUNNER, else of runner/allocbench in this tree."""
+    runner = os.environ.get('ALLOCBENCH_RUNNER') or \
+        os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', '..', 'runner', 'allocbench')
+    return subprocess.run([runner, 'list', '--names'], check=True, capture_output=True,
+                          text=True).stdout.split()
 
 
 def split_list(v):
@@ -143,14 +150,16 @@ def check_latency(run, conf, list_txt, points):
     allocs_expected = set()
     npoints_planned = [0]
     repeat = [1]
+    visits = [6]  # [run] subseries: the plan visits every latency point this many times per repeat
     for sec in read_config(conf):
         if sec['_kind'] == 'run':
             repeat[0] = int(sec.get('repeat', 1) or 1)
+            visits[0] = int(sec.get('subseries', 6) or 6)
         if sec['_kind'] != 'latency':
             continue
         allocs = split_list(sec.get('allocators', 'all'))
         if allocs == ['all']:  # the runner plans all of them; unavailable ones are "unsupported" rows
-            allocs = ALL_ALLOCATORS
+            allocs = all_allocators()
         allocs_expected.update(allocs)
         ops = split_list(sec.get('ops', 'alloc, free, pair, burst'))
         gfps = split_list(sec.get('gfp', 'kernel'))
@@ -175,8 +184,9 @@ def check_latency(run, conf, list_txt, points):
         bad(f"latency.csv: unplanned row allocator={m[0]} op={m[1]} gfp={m[2]} size={m[3]}")
     if len(rows) != len(have):
         bad(f"latency.csv: {len(rows)} rows but {len(have)} distinct (allocator, op, gfp, size): duplicates")
-    if points and int(points) not in (npoints_planned[0], npoints_planned[0] * repeat[0]):
-        bad(f"allocbench check --plan has {points} latency points, the config's allocators x ops x gfp x sizes give {npoints_planned[0]}")
+    if points and int(points) != npoints_planned[0] * repeat[0] * visits[0]:
+        bad(f"allocbench check --plan has {points} latency visits, the config's allocators x ops x gfp x sizes"
+            f" x repeat x subseries give {npoints_planned[0] * repeat[0] * visits[0]}")
     for a in sorted(allocs_expected):
         if not any(r['allocator'] == a for r in rows):
             bad(f"latency.csv: allocator {a} never appears")
@@ -254,6 +264,78 @@ def check_charts(run):
                 bad(f"report.md: links {ref}, which does not exist")
 
 
+# ---- measurement quality (latency.csv schema 2) ---------------------------------
+QUALITY_COLUMNS = ('requested_samples', 'median_ci_lo_ns', 'median_ci_hi_ns', 'sample_ci_lo_ns',
+                   'sample_ci_hi_ns', 'subseries', 'subseries_sd_ns', 'subseries_disagree', 'modes',
+                   'mode1_ns', 'mode1_share', 'mode2_ns', 'mode2_share', 'mode_split_ns', 'mode2_samples',
+                   'repeats', 'repeat_cv_pct', 'repeat_range_pct', 'batch_diff_pct', 'timer_overhead_ns',
+                   'timer_resolution_ns', 'harness_ns', 'batch_harness_ns', 'setup_ns', 'note')
+AGREE_PCT, AGREE_ABOVE_STEPS = 5.0, 10.0
+
+
+def check_row_quality(i, r):
+    name = f"latency.csv:{i}: {r['allocator']} {r['op']} {r['size_bytes']}"
+    n, req = int(r['samples']), num(r, 'requested_samples')
+    if req is not None and n < 0.9 * req and not r['note']:
+        bad(f"{name}: {n} of {req:.0f} requested samples and no note saying why")
+    if r['status'] not in ('ok', 'partial'):
+        return
+    lo, p50, hi = num(r, 'median_ci_lo_ns'), num(r, 'p50_ns'), num(r, 'median_ci_hi_ns')
+    slo, shi = num(r, 'sample_ci_lo_ns'), num(r, 'sample_ci_hi_ns')
+    if None in (lo, hi, slo, shi) or not lo <= p50 <= hi or not (lo <= slo + 1e-9 and shi <= hi + 1e-9):
+        bad(f"{name}: interval {lo}..{hi} does not hold p50 {p50} and the sample interval {slo}..{shi}")
+    if not r['subseries'] or int(r['subseries']) < 1:
+        bad(f"{name}: no sub-series count")
+    for c in ('harness_ns', 'timer_overhead_ns', 'timer_resolution_ns'):
+        if num(r, c) is None:
+            bad(f"{name}: no {c}")
+    if r['modes'] == '2':
+        m1, m2 = num(r, 'mode1_ns'), num(r, 'mode2_ns')
+        share = num(r, 'mode1_share') + num(r, 'mode2_share')
+        if not (m1 < num(r, 'mode_split_ns') < m2) or abs(share - 1) > 1e-6 or \
+                abs(int(r['mode2_samples']) - num(r, 'mode2_share') * n) > 0.5:
+            bad(f"{name}: inconsistent modes {m1} / {m2}, split {r['mode_split_ns']}, shares sum {share}")
+    elif r['modes'] != '1' or r['mode2_ns']:
+        bad(f"{name}: modes '{r['modes']}' with mode2_ns '{r['mode2_ns']}'")
+
+
+def check_batch_agreement(rows):
+    """kmalloc and kmem_cache at 64 B: per-op and batch medians agree within 5 % wherever the
+    per-op median is 10 timer steps or more, or the row says why they differ."""
+    for r in rows:
+        if r['allocator'] not in ('kmalloc', 'kmem_cache') or r['size_bytes'] != '64' or \
+                r['status'] != 'ok' or num(r, 'batch_diff_pct') is None:
+            continue
+        step = num(r, 'timer_resolution_ns') or 0
+        if num(r, 'p50_ns') < AGREE_ABOVE_STEPS * step:
+            continue
+        if abs(num(r, 'batch_diff_pct')) > AGREE_PCT and 'per-op and batch' not in r['note']:
+            bad(f"{r['allocator']} {r['op']} 64: per-op {r['p50_ns']} ns vs batch {r['batch_p50_ns']} ns "
+                f"({float(r['batch_diff_pct']):+.1f} %) and no explanation in the row")
+
+
+def check_quality(run):
+    with open(os.path.join(run, 'latency.csv'), newline='') as f:
+        rows = list(csv.DictReader(f))
+    missing = [c for c in QUALITY_COLUMNS if rows and c not in rows[0]]
+    if missing:
+        bad(f"latency.csv: no column {', '.join(missing)}")
+        return
+    for i, r in enumerate(rows, 2):
+        check_row_quality(i, r)
+    check_batch_agreement(rows)
+    rep = os.path.join(run, 'report.md')
+    if os.path.exists(rep):
+        md = open(rep).read()
+        for want in ('## Measurement quality', 'Intervals that include drift', '### Points with two modes'):
+            if want not in md:
+                bad(f"report.md: no '{want}'")
+        for r in rows:
+            if r['modes'] == '2' and r['allocator'] == 'vmalloc' and r['size_bytes'] == '4096' and \
+                    f"| vmalloc {r['op']} 4K (" not in md:
+                bad(f"report.md: two-mode vmalloc {r['op']} 4K is not in its modes table")
+
+
 def main():
     if len(sys.argv) < 3:
         print(__doc__)
@@ -265,6 +347,8 @@ def main():
         check_latency(sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else '')
     elif what == 'charts':
         check_charts(sys.argv[2])
+    elif what == 'quality':
+        check_quality(sys.argv[2])
     else:
         print(__doc__)
         sys.exit(2)

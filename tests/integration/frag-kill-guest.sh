@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest script (scripts/vm-run.sh) for the fragmentation checks of issue 3:
+# Guest script (scripts/vm-run.sh) for the fragmentation checks:
 #   1. /out/frag: a full run of /data/frag.conf (before / fragmented / after);
 #   2. /out/kill: the same config again (more attempts per point, so the
 #      hold lasts seconds), SIGKILLed while its hold is active;
@@ -10,18 +10,16 @@
 # verdicts) and /out/kill-rc. Check on the host with
 #   tests/integration/limits-checks.sh OUTDIR/frag 6.1|6.12
 #   tests/integration/kill-checks.sh OUTDIR
-# Needs /bin/allocbench, /data/allocbench.ko, /data/frag.conf.
+# Needs /bin/allocbench, /data/allocbench.ko, /data/frag.conf, /data/kill-lib.sh.
 set -u
 rc=0
 env=/out/kill.env
 : >"$env"
 note() { echo "$1=$2" >>"$env"; }
 
-# MemFree plus the pages waiting on per-CPU lists (as [frag] counts it), kB.
-free_kb() {
-	pcp=$(awk '$1=="count:"{s+=$2} END{print s+0}' /proc/zoneinfo)
-	awk -v pcp="$pcp" '$1=="MemFree:"{print $2 + pcp * 4; exit}' /proc/meminfo
-}
+# free_kb: MemFree plus the pages waiting on per-CPU lists (as [frag]
+# counts it), kB; shared with the abuse suite's kill tests (kill-guest.sh).
+. /data/kill-lib.sh
 uptime_s() { cut -d. -f1 /proc/uptime; }
 # Free blocks of order >= 6, all zones.
 high_blocks() { awk '{s=0; for(i=11;i<=NF;i++) s+=$i; t+=s} END{print t+0}' /proc/buddyinfo; }

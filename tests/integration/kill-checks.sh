@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
-# Host-side checks of tests/integration/frag-kill-guest.sh (issue 3: the
-# runner SIGKILLed during a fragmentation hold).
+# Host-side checks of the runner SIGKILLed in the middle of a run:
+#   - kill.env: tests/integration/frag-kill-guest.sh, killed while its
+#     fragmentation hold is active;
+#   - kills/KIND-I.env: tests/integration/kill-guest.sh, killed at seeded
+#     random moments of every experiment kind (the abuse suite).
 #   tests/integration/kill-checks.sh OUTDIR
-# OUTDIR is the vm-run.sh output directory (holds kill.env, dmesg.txt).
-# Prints one line per check and "N passed, N failed"; exit 1 on any failure.
+# OUTDIR is the vm-run.sh output directory (holds kill.env and/or kills/,
+# and dmesg.txt). Prints one line per check and "N passed, N failed"; exit
+# 1 on any failure.
 set -u
 dir=${1:?OUTDIR}
 env=$dir/kill.env
@@ -13,11 +17,59 @@ ko() { echo "FAIL $*"; fail=$((fail + 1)); }
 check() { local what=$1; shift; if "$@"; then ok "$what"; else ko "$what"; fi; }
 kv() { awk -F= -v k="$1" '$1==k{print $2; exit}' "$env"; }
 
+# ---- kills at random moments of every kind (kill-guest.sh) ----------------
+nkills=0
+for e in "$dir"/kills/*.env; do
+	[ -f "$e" ] || continue
+	nkills=$((nkills + 1))
+	kk() { awk -F= -v k="$1" '$1==k{sub(/^[^=]*=/, ""); print; exit}' "$e"; }
+	name="$(kk kind) kill $(kk index) (seed $(kk seed))"
+	st=$(kk runner_status)
+	when="SIGKILL at $(kk kill_after_s) s of a $(kk whole_run_s) s run"
+	check "$name: a whole run works first" [ "$(kk whole_run_rc)" = 0 ]
+	if [ "$st" = 137 ]; then
+		ok "$name: $when: runner killed (status 137)"
+	elif [ "$st" = 0 ]; then
+		ok "$name: $when: the run ended before the kill (status 0)"
+	else
+		ko "$name: $when: runner status $st (neither killed nor finished)"
+	fi
+	check "$name: MemFree + per-CPU lists back within 2 % ($(kk baseline_free_kb) -> $(kk after_free_kb) kB, $(kk free_delta_percent) %)" \
+		[ "$(kk free_recovered)" = yes ]
+	# Per zone, free blocks of order >= 9 (order-9 units) lost across the kill
+	# may not exceed what a whole run that is not killed loses (the control:
+	# the second run; the kernel keeps page tables, slabs and per-CPU pages
+	# of its own) plus 2.
+	verdict=$(awk -v b="$(kk baseline_high)" -v a="$(kk after_high)" -v cb="$(kk control_high_before)" \
+		-v ca="$(kk control_high_after)" '
+		function load(s, m,   n, i, kv, x) { n = split(s, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, ":"); m[kv[1]] = kv[2] } }
+		BEGIN { load(b, B); load(a, A); load(cb, CB); load(ca, CA); ok = 1
+			for (z in B) {
+				c = (z in CB) ? CB[z] - CA[z] : 0; if (c < 0) c = 0
+				loss = B[z] - A[z]
+				out = out sprintf("%s%s lost %d, a whole run %d", out ? "; " : "", z, loss, c)
+				if (loss > c + 2) ok = 0
+			}
+			print (ok ? "ok " : "no ") out }')
+	check "$name: free blocks of order >= 9 per zone back, no fewer than a whole run leaves, minus 2 ($(kk baseline_high) -> $(kk after_high) after $(kk settle_s) s: ${verdict#* })" \
+		[ "${verdict%% *}" = ok ]
+	# The runner writes NAME.tmp and renames it when whole: a final name is
+	# whole; a killed run keeps *.tmp and config.conf, and no meta.csv.
+	check "$name: no result file under its final name that is not whole ($(kk final_csvs) final, $(kk tmp_files) .tmp, meta.csv $(kk meta_present))" \
+		[ "$(kk broken_csvs)" = 0 ]
+	if [ "$st" = 137 ] && [ "$(kk meta_present)" = yes ]; then
+		ok "$name: killed after meta.csv was written: the run was complete"
+	fi
+	check "$name: kernel.kptr_restrict as before the kill ($(kk kptr_restrict_before) -> $(kk kptr_restrict_after))" \
+		[ "$(kk kptr_restrict_before)" = "$(kk kptr_restrict_after)" ]
+	check "$name: the module unloads and loads again" [ "$(kk unload)" = ok -a "$(kk reload)" = ok ]
+	check "$name: a second run works" [ "$(kk second_run)" = ok ]
+done
+
+# ---- a kill while the fragmentation hold is active (frag-kill-guest.sh) ----
 if [ ! -f "$env" ]; then
-	ko "kill.env not found in $dir"
-	echo "$pass passed, $fail failed"
-	exit 1
-fi
+	[ $nkills -gt 0 ] || ko "neither kill.env nor kills/*.env found in $dir"
+else
 check "kill: runner SIGKILLed while its hold was active" [ "$(kv killed_while_holding)" = yes ]
 d=$(kv after_kill_delta_percent)
 check "kill: free memory (MemFree + per-CPU lists) back within 2 % of the baseline (delta ${d:-?} %)" \
@@ -39,7 +91,9 @@ if [ -f "$dir/kill2/frag-summary.csv" ]; then
 else
 	ko "kill: kill2/frag-summary.csv missing"
 fi
+fi
 dm=$dir/dmesg.txt
+[ -f "$dm" ] || dm=$dir/dmesg-end.txt	# fuzz-guest.sh run inside another guest script
 if [ -f "$dm" ]; then
 	check "dmesg: no OOM kill, WARN or oops" sh -c "! grep -qiE 'oom-kill|out of memory' '$dm' && ! grep -qE 'WARNING:|Call Trace|BUG:|\\bOops\\b|bad page' '$dm'"
 else

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Host-side checks of a [probe] or [frag] run from the VM (issue 3).
+# Host-side checks of a [probe] or [frag] run from the VM.
 #   tests/integration/limits-checks.sh RUN_DIR 6.1|6.12
 # RUN_DIR holds probe.csv (limits.conf) and/or frag.csv (frag.conf); the
 # guest's dmesg.txt is looked up in RUN_DIR and its parent.

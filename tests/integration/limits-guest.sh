@@ -1,5 +1,5 @@
 #!/bin/sh
-# Guest script (scripts/vm-run.sh) for the limits checks of issue 3: runs
+# Guest script (scripts/vm-run.sh) for the limits checks: runs
 # /data/limits.conf ([probe], [overhead]) into /out/limits, unloads the
 # module, then runs /data/frag-kill-guest.sh (fragmentation and the SIGKILL
 # test, which loads the module again). Check on the host with
@@ -7,7 +7,7 @@
 #   tests/integration/limits-checks.sh OUTDIR/frag 6.1|6.12     (frag)
 #   tests/integration/kill-checks.sh OUTDIR
 # Needs /bin/allocbench, /data/allocbench.ko, /data/limits.conf,
-# /data/frag.conf, /data/frag-kill-guest.sh.
+# /data/frag.conf, /data/frag-kill-guest.sh, /data/kill-lib.sh.
 set -u
 rc=0
 allocbench load /data/allocbench.ko || exit 1

@@ -6,7 +6,9 @@
 #
 # Environment: ALLOCBENCH_TEST_CONFIG (default configs/quick.conf),
 # ALLOCBENCH_VM_TIMEOUT (seconds per VM, default 1800), KEEP=1 keeps the
-# work folder (printed) for a post-mortem.
+# work folder (printed) for a post-mortem; the abuse suite's
+# ALLOCBENCH_FUZZ_N (20000 requests per kernel, 0 skips it),
+# ALLOCBENCH_FUZZ_SEED (1) and ALLOCBENCH_FUZZ_KILLS (1 per kind).
 set -uo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
@@ -53,6 +55,13 @@ if [ -f tests/integration/abi-abuse.c ]; then
 		-I bench-module/include/uapi -o build/tests/abi-abuse tests/integration/abi-abuse.c
 else
 	fail "abi-abuse builds: tests/integration/abi-abuse.c missing"
+fi
+# The abuse suite's fuzzer (tests/integration/fuzz-vm.sh boots it per kernel below).
+rm -f build/tests/ioctl-fuzz
+fuzz_n=${ALLOCBENCH_FUZZ_N:-20000}
+if [ "$fuzz_n" != 0 ]; then
+	t "ioctl-fuzz builds (static, -Wall -Werror)" gcc -std=c11 -O2 -Wall -Wextra -Werror -static -pthread \
+		-I bench-module/include/uapi -o build/tests/ioctl-fuzz tests/integration/ioctl-fuzz.c
 fi
 runner=$(cd "$rdir" && pwd)/allocbench
 if [ ! -x "$runner" ] || [ ! -x "$rdir/allocbench-static" ]; then
@@ -117,22 +126,25 @@ for k in "${kernels[@]}"; do
 	t "$k: module gone from /proc/modules" bash -c "! grep -q '^allocbench ' '$out/modules.txt'"
 	t "$k: dmesg has no WARNING/BUG/Oops/Call Trace/allocation failure" bash -c \
 		"! grep -E 'WARNING:|BUG:|Oops|Call Trace|page allocation failure|general protection' '$out/dmesg.txt'"
-	t "$k: latency.csv invariants" python3 "$here/check.py" latency "$out/run" "$conf" "$out/list.txt" "${points:-}"
+	t "$k: latency.csv invariants" env ALLOCBENCH_RUNNER="$runner" \
+		python3 "$here/check.py" latency "$out/run" "$conf" "$out/list.txt" "${points:-}"
 	t "$k: access.csv and mapping.csv: rows for every allocator, mapping levels measured" \
 		sh "$here/access-checks.sh" "$out/run"
 	if "$runner" report "$out/run" > "$work/report.out" 2>&1; then pass "$k: allocbench report on the host"; else
 		fail "$k: allocbench report on the host"; tail -n 15 "$work/report.out" | sed 's/^/       /'; fi
 	t "$k: charts: every chart exists, SVG well-formed and names every allocator, PNG signature" \
 		python3 "$here/check.py" charts "$out/run"
+	t "$k: samples as requested or a reason, intervals hold the sample ones, modes and overheads, 64 B per-op vs batch" \
+		python3 "$here/check.py" quality "$out/run"
 
-	# Limits and fragmentation (issue 3): the probe, then frag and a runner
+	# Limits and fragmentation: the probe, then frag and a runner
 	# SIGKILLed while it holds pinned pages, in a second boot of 1 GiB.
 	lout=$work/$k-limits
 	vrc=0
 	scripts/vm-run.sh -k "$kcache" -m 1G -c init_on_alloc=0 -t "${ALLOCBENCH_VM_TIMEOUT:-1800}" -o "$lout" \
 		-f "$rdir/allocbench-static:/bin/allocbench" -f "$ko:/data/allocbench.ko" \
 		-f configs/limits.conf:/data/limits.conf -f configs/frag.conf:/data/frag.conf \
-		-f tests/integration/frag-kill-guest.sh:/data/frag-kill-guest.sh \
+		-f tests/integration/frag-kill-guest.sh:/data/frag-kill-guest.sh -f tests/integration/kill-lib.sh:/data/kill-lib.sh \
 		tests/integration/limits-guest.sh 2>"$work/vm.err" || vrc=$?
 	if [ $vrc = 0 ]; then pass "$k: limits, frag and kill runs complete in the VM$(retried "$lout")"; else
 		fail "$k: limits, frag and kill runs complete in the VM (exit $vrc)"; sed 's/^/       /' "$work/vm.err"
@@ -143,6 +155,35 @@ for k in "${kernels[@]}"; do
 		bash "$here/limits-checks.sh" "$lout/frag" "$k"
 	t "$k: SIGKILL during a hold frees every page; a second run works; unload" \
 		bash "$here/kill-checks.sh" "$lout"
+
+	# Abuse suite, in a third boot with slab debugging on (slub_debug=FZPU):
+	# the ioctl fuzzer (ALLOCBENCH_FUZZ_N requests, default 20000, seed
+	# ALLOCBENCH_FUZZ_SEED, default 1; 0 skips it), memory back in its
+	# starting shape, unload and reload, then ALLOCBENCH_FUZZ_KILLS (1)
+	# SIGKILLs of the runner at seeded random moments of every experiment
+	# kind. `make fuzz` runs any size (tests/integration/fuzz.sh).
+	if [ "$fuzz_n" != 0 ] && [ -x build/tests/ioctl-fuzz ]; then
+		fout=$work/$k-fuzz vrc=0 t1=$(date +%s)
+		bash "$here/fuzz-vm.sh" -k "$kcache" -m "$ko" -r "$rdir/allocbench-static" -f build/tests/ioctl-fuzz \
+			-o "$fout" -s "${ALLOCBENCH_FUZZ_SEED:-1}" -n "$fuzz_n" -j 3 -K "${ALLOCBENCH_FUZZ_KILLS:-1}" \
+			-t "${ALLOCBENCH_VM_TIMEOUT:-1800}" 2>"$work/vm.err" || vrc=$?
+		if [ $vrc = 0 ]; then
+			pass "$k: abuse VM completes: $(bash "$here/fuzz-checks.sh" "$fout" summary), $(( $(date +%s) - t1 )) s$(retried "$fout")"
+		else
+			fail "$k: abuse VM completes (exit $vrc)"; sed 's/^/       /' "$work/vm.err"
+			tail -n 20 "$fout/console.log" 2>/dev/null | sed 's/^/       console: /'
+		fi
+		t "$k: ioctl fuzz: every answer as the header documents (errno order, outputs, no effect on failure)" \
+			bash "$here/fuzz-checks.sh" "$fout" fuzz
+		t "$k: fuzz and kills: dmesg clean under slub_debug (no WARNING/BUG/Oops/allocation failure/OOM)" \
+			bash "$here/fuzz-checks.sh" "$fout" dmesg
+		t "$k: fuzz: free memory within 2 %, free blocks of order >= 9 per zone back (start minus 2)" \
+			bash "$here/fuzz-checks.sh" "$fout" memory
+		t "$k: fuzz: module unloads, reloads, answers, unloads after the kills" \
+			bash "$here/fuzz-checks.sh" "$fout" module
+		t "$k: SIGKILL at random moments of latency, access, mapping, probe, frag, overhead: memory back, no half-written result, unload, second run" \
+			bash "$here/fuzz-checks.sh" "$fout" kills
+	fi
 	echo "integration: kernel $k took $(( $(date +%s) - t0 )) s"
 done
 finish

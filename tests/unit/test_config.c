@@ -11,11 +11,12 @@
 #include <cmocka.h>
 
 #include "config.h"
+#include "names.h"
 #include "plan.h"
 
 #define BAD_DIR TOP_DIR "/tests/unit/bad-configs/"
 
-/* Every file in bad-configs/ with the exact message it must produce (after "PATH:"). */
+/* Every file in bad-configs/ with the exact message it must produce (after "PATH:"; %s: the allocators). */
 static const struct {
 	const char *file, *msg;
 } bad[] = {
@@ -38,8 +39,10 @@ static const struct {
 	{ "no-experiment.conf", "2: no experiment section: add [latency] (see configs/README.md)" },
 	{ "number-out-of-range.conf", "2: bad number '5000' for batch (expected 1..4096)" },
 	{ "overlapping-sections.conf", "5: [latency small] measures points that [latency] (line 1) already has, e.g. kmalloc alloc kernel 32: sections must not overlap" },
+	{ "subseries-zero.conf", "2: bad number '0' for subseries (expected 1..64)" },
 	{ "syntax-error.conf", "2: syntax error: expected '[section]', 'key = value' or a comment" },
-	{ "unknown-allocator.conf", "2: unknown allocator 'kmallok' (known: all, kmalloc, kzalloc, kmem_cache, kvmalloc, vmalloc, vzalloc, vmalloc_huge, alloc_pages, get_free_pages, alloc_pages_exact, vmap, folio_alloc)" },
+	/* %s: every allocator of the runner's table (names.c), in ABI order */
+	{ "unknown-allocator.conf", "2: unknown allocator 'kmallok' (known: all, %s)" },
 	{ "unknown-gfp.conf", "2: unknown gfp 'nofs' (known: kernel, atomic, noretry, nowait)" },
 	{ "unknown-key-latency.conf", "3: unknown key 'size' in [latency]" },
 	{ "unknown-key-run.conf", "3: unknown key 'itertions' in [run]" },
@@ -47,7 +50,7 @@ static const struct {
 	{ "uaccess-passes-range.conf", "3: bad number '500' for passes (expected 1..101)" },
 	{ "uaccess-two-sections.conf", "4: only one [uaccess] section per config (the first is at line 1)" },
 	{ "uaccess-unknown-backing.conf", "2: unknown backing 'gigantic' (known: 4k, thp, hugetlb)" },
-	{ "unknown-section.conf", "4: unknown section [latnecy] (known: run, latency, access, mapping, probe, frag, overhead, uaccess)" },
+	{ "unknown-section.conf", "4: unknown section [latnecy] (known: run, latency, access, mapping, probe, frag, overhead, vspace, scale, uaccess, perf)" },
 };
 #define NBAD (sizeof(bad) / sizeof(bad[0]))
 
@@ -55,11 +58,12 @@ static void test_bad_configs(void **state)
 {
 	(void)state;
 	for (size_t i = 0; i < NBAD; i++) {
-		char path[512], want[1024], err[CFG_ERR_LEN] = "";
+		char path[512], msg[1024], want[1600], err[CFG_ERR_LEN] = "";
 		struct config cfg;
 
 		snprintf(path, sizeof(path), BAD_DIR "%s", bad[i].file);
-		snprintf(want, sizeof(want), "%s:%s", path, bad[i].msg);
+		snprintf(msg, sizeof(msg), bad[i].msg, allocator_names_list());
+		snprintf(want, sizeof(want), "%s:%s", path, msg);
 		if (config_load(path, &cfg, err, sizeof(err)) != -1)
 			fail_msg("%s: accepted", bad[i].file);
 		assert_string_equal(err, want);
@@ -153,11 +157,12 @@ static void test_quick_conf(void **state)
 	assert_string_equal(cfg.run.name, "quick");
 	assert_int_equal(cfg.run.iterations, 200);
 	assert_int_equal(cfg.run.warmup, 50);
-	assert_int_equal(cfg.nsec, 4);	/* [latency], [access], [mapping], [uaccess] */
+	assert_int_equal(cfg.nsec, 5);	/* [latency], [latency agree], [access], [mapping], [uaccess] */
 	assert_string_equal(cfg.sec[0].title, "latency");
-	assert_string_equal(cfg.sec[1].title, "access");
-	assert_string_equal(cfg.sec[2].title, "mapping");
-	assert_string_equal(cfg.sec[3].title, "uaccess");
+	assert_string_equal(cfg.sec[1].title, "latency agree");
+	assert_string_equal(cfg.sec[2].title, "access");
+	assert_string_equal(cfg.sec[3].title, "mapping");
+	assert_string_equal(cfg.sec[4].title, "uaccess");
 	assert_int_equal(config_get(&cfg, "cmdline", v, sizeof(v)), 0);
 	assert_string_equal(v, "init_on_alloc=0");
 	assert_int_equal(config_get(&cfg, "memory", v, sizeof(v)), 0);
@@ -176,10 +181,12 @@ static void test_default_conf(void **state)
 	assert_string_equal(cfg.run.name, "default");	/* from the file name */
 	assert_int_equal(cfg.run.iterations, 1000);
 	assert_int_equal(cfg.run.time_budget_ms, 100);
-	assert_int_equal(cfg.nsec, 5);	/* + [access], [mapping], [uaccess] */
+	assert_int_equal(cfg.nsec, 6);	/* + [access], [mapping], [scale], [uaccess] */
 	assert_string_equal(cfg.sec[1].title, "latency atomic");
 	assert_string_equal(cfg.sec[2].title, "access");
 	assert_string_equal(cfg.sec[3].title, "mapping");
+	assert_string_equal(cfg.sec[4].title, "scale");
+	assert_int_equal(cfg.run.smp, 2);
 	assert_string_equal(cfg.sec[1].label, "atomic");
 	assert_int_equal(config_get(&cfg, "cmdline", v, sizeof(v)), 0);
 	assert_string_equal(v, "");
@@ -208,6 +215,7 @@ static void test_defaults(void **state)
 	assert_int_equal(cfg.run.time_budget_ms, 100);
 	assert_int_equal(cfg.run.batch, 64);
 	assert_int_equal(cfg.run.batch_below_ns, 1000);
+	assert_int_equal(cfg.run.subseries, 6);
 	assert_int_equal(cfg.run.memory, 1ULL << 30);
 	assert_int_equal(cfg.run.mem_cap_percent, 50);
 	assert_string_equal(cfg.run.cmdline, "");

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * limit_search(), buddyinfo_parse() and vmallocinfo_summarize() (issue 3),
+ * limit_search(), buddyinfo_parse() and vmallocinfo_summarize(),
  * driven by a fake allocator and fixture texts.
  */
 #include <setjmp.h>

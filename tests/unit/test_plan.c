@@ -29,16 +29,27 @@ static void load_text(const char *text, struct config *cfg)
 }
 
 static const char small[] =
-	"[run]\nseed = %s\nrepeat = %s\n"
+	"[run]\nseed = %s\nrepeat = %s\nsubseries = %s\n"
 	"[latency]\nallocators = kmalloc, vmalloc, alloc_pages\nops = alloc, pair\n"
 	"gfp = kernel\nsizes = 8..4K x2\n"
 	"[latency atomic]\nallocators = kmalloc\nops = alloc\ngfp = atomic\nsizes = 64, 128\n";
 
+static void build_visits(const char *seed, const char *repeat, const char *subseries,
+			 struct config *cfg, struct plan *p)
+{
+	char text[1024];
+
+	snprintf(text, sizeof(text), small, seed, repeat, subseries);
+	load_text(text, cfg);
+	assert_int_equal(plan_build(cfg, p), 0);
+}
+
+/* One visit per point: the plan as it was before sub-series. */
 static void build(const char *seed, const char *repeat, struct config *cfg, struct plan *p)
 {
 	char text[1024];
 
-	snprintf(text, sizeof(text), small, seed, repeat);
+	snprintf(text, sizeof(text), small, seed, repeat, "1");
 	load_text(text, cfg);
 	assert_int_equal(plan_build(cfg, p), 0);
 }
@@ -67,11 +78,14 @@ static void test_count(void **state)
 	assert_int_equal(config_load(TOP_DIR "/configs/quick.conf", &cfg, err, sizeof(err)), 0);
 	assert_int_equal(plan_build(&cfg, &p), 0);
 	/*
-	 * [latency]: every allocator x 4 ops x 7 sizes; [access]: every
-	 * allocator x 1 layout x 2 sizes; [mapping]: direct, vmap, vmalloc_huge
-	 * x 1 layout x 1 size; [uaccess] plans nothing (it runs on the host).
+	 * [latency]: every allocator x 4 ops x 7 sizes, each visited 6 times
+	 * (the default subseries); [latency agree]: 2 allocators x 3 ops x 1
+	 * size, 6 visits each; [access]: every allocator x 1 layout x 2 sizes;
+	 * [mapping]: direct, vmap, vmalloc_huge x 1 layout x 1 size; [uaccess]
+	 * plans nothing (it runs on the host).
 	 */
-	assert_int_equal(p.n, ALLOCBENCH_NR_ALLOCATORS * 4 * 7 + ALLOCBENCH_NR_ALLOCATORS * 2 + 3);
+	assert_int_equal(p.n, ALLOCBENCH_NR_ALLOCATORS * 4 * 7 * 6 + 2 * 3 * 6 +
+			      ALLOCBENCH_NR_ALLOCATORS * 2 + 3);
 	plan_free(&p);
 	config_free(&cfg);
 }
@@ -194,10 +208,81 @@ static void test_sorted(void **state)
 	config_free(&cfg);
 }
 
+/* Visit v of n runs in the v-th n-th of its repeat; every point gets all its visits. */
+static void test_visits_stratified(void **state)
+{
+	struct config cfg;
+	struct plan p;
+	size_t n;
+
+	(void)state;
+	build_visits("5", "2", "6", &cfg, &p);
+	assert_int_equal(p.n, 62 * 6 * 2);
+	n = p.per_repeat;
+	assert_int_equal(n, 62 * 6);
+	for (size_t i = 0; i < p.n; i++) {
+		const struct point *pt = &p.v[i];
+
+		assert_int_equal(pt->visits, 6);
+		assert_int_equal(pt->repeat, i / n);
+		assert_int_equal(pt->visit, (i % n) / 62);
+	}
+	plan_free(&p);
+	config_free(&cfg);
+}
+
+/* Each stretch is its own shuffle: a point's visits do not sit at one offset. */
+static void test_visits_move(void **state)
+{
+	struct config cfg;
+	struct plan p;
+	int moved = 0;
+
+	(void)state;
+	build_visits("5", "1", "3", &cfg, &p);
+	for (size_t i = 0; i < 62; i++)
+		moved |= p.v[i].allocator != p.v[62 + i].allocator || p.v[i].bytes != p.v[62 + i].bytes ||
+			 p.v[i].op != p.v[62 + i].op || p.v[i].gfp != p.v[62 + i].gfp;
+	assert_true(moved);
+	plan_free(&p);
+	config_free(&cfg);
+}
+
+/* Single-visit points of other kinds are spread over the whole repeat, not packed in a stretch. */
+static void test_stratify_spreads_single(void **state)
+{
+	struct point v[40];
+	size_t last_single = 0, first_single = 40;
+
+	(void)state;
+	memset(v, 0, sizeof(v));
+	for (size_t i = 0; i < 40; i++) {
+		v[i].bytes = i;
+		v[i].visits = i % 4 ? 3 : 1;	/* 10 single, 30 visits of 3 */
+		v[i].visit = (uint32_t)(i % 3);
+	}
+	assert_int_equal(plan_stratify(v, 40), 0);
+	for (size_t i = 0; i < 40; i++) {
+		if (v[i].visits == 1) {
+			if (i < first_single)
+				first_single = i;
+			last_single = i;
+		}
+	}
+	assert_true(first_single < 10);
+	assert_true(last_single > 30);
+	for (size_t i = 1; i < 40; i++)
+		if (v[i].visits == 3 && v[i - 1].visits == 3)
+			assert_true(v[i].visit >= v[i - 1].visit);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_visits_stratified),
+		cmocka_unit_test(test_visits_move),
+		cmocka_unit_test(test_stratify_spreads_single),
 		cmocka_unit_test(test_deterministic),
 		cmocka_unit_test(test_rng_pinned),
 		cmocka_unit_test(test_repeats),

@@ -12,7 +12,8 @@
  * written by the module; "reserved" fields must be zero on input.
  *
  * Who may ask: INFO and ALLOCATOR answer anyone who can open the node
- * (mode 0600). RUN, ACCESS, FRAG and FOOTPRINT take memory, so they also
+ * (mode 0600). RUN, ACCESS, FRAG, FOOTPRINT, SCALE and VSPACE take memory
+ * (or address space), so they also
  * need CAP_SYS_ADMIN (-EPERM) and a descriptor open for writing (-EBADF),
  * checked before anything else, whatever the node's mode is.
  *
@@ -164,7 +165,19 @@ struct allocbench_info {
 	 * per sample.
 	 */
 	__u64 call_overhead_mticks;
-	__u64 reserved[7];		/* zero */
+	/*
+	 * out: VMALLOC_START, the first address of the vmalloc range (it
+	 * ends at vmalloc_start + vmalloc_total), for reading
+	 * /proc/vmallocinfo: the gap before the first area and after the
+	 * last. A kernel address (randomised by KASLR on x86-64), so given
+	 * only to a caller with CAP_SYSLOG, the capability that shows
+	 * /proc/vmallocinfo's addresses with kptr_restrict = 1; 0 otherwise.
+	 * Was reserved[0] (zero on input, as before): the layout and
+	 * ALLOCBENCH_ABI_VERSION are unchanged, and an older module leaves
+	 * it 0.
+	 */
+	__u64 vmalloc_start;
+	__u64 reserved[6];		/* zero */
 };
 
 /* Facts about one allocator: the module's ops-table entry, as user space sees it. */
@@ -586,6 +599,96 @@ struct allocbench_scale {
  * failures and the ioctl returns 0.
  */
 
+/* ---- the vmalloc address range: ALLOCBENCH_IOC_VSPACE ---- */
+
+/*
+ * ALLOCBENCH_IOC_VSPACE: fragment the vmalloc *address range* on purpose,
+ * for as long as the file that asked stays open, at almost no memory cost.
+ *
+ * HOLD first purges the ranges freed earlier and not yet purged (the
+ * "unpurged vm_area" lines of /proc/vmallocinfo), then maps 'areas' areas
+ * of 'area_bytes' each with vmap(VM_MAP) of one and the same page
+ * repeated: an area costs address space (area_bytes plus its guard page)
+ * and the page tables that map it, not memory. vmalloc places every area
+ * at the lowest free address that fits, so the areas fill the range's
+ * free gaps from the bottom: sum over the gaps of
+ * floor(gap / (area_bytes + PAGE_SIZE)) of them fill it. The areas are then sorted
+ * by address and all but every keep_every-th one (rank 0, keep_every,
+ * 2 x keep_every, ...) are unmapped: keep_every = 2 leaves a hole of
+ * area_bytes + one guard page between every two areas it keeps. The
+ * unmapped ranges are purged at once (vm_unmap_aliases()), so that
+ * /proc/vmallocinfo shows them as gaps, not as lazily freed areas.
+ *
+ * vmap() warns on its own when the range has no room ("vmap allocation
+ * for size N failed", one ratelimited line: it takes no __GFP_NOWARN), so
+ * a caller sizes 'areas' from the free gaps of /proc/vmallocinfo
+ * (allocbench_info.vmalloc_start marks where the range begins); a HOLD
+ * that runs out of room anyway stops there and says so (out_flags).
+ *
+ * RELEASE unmaps every area and purges, and so does close() (also when
+ * the process is killed): /proc/vmallocinfo is back to its starting
+ * areas. The page tables that mapped the areas stay, as every vmalloc'ed
+ * range's do (the kernel never frees them). One hold at a time in the
+ * whole system. The memory a hold may cost (page, page tables, area
+ * descriptors) is reserved from the module's budget until it ends.
+ */
+enum allocbench_vspace_cmd {
+	ALLOCBENCH_VSPACE_HOLD		= 0,
+	ALLOCBENCH_VSPACE_RELEASE	= 1,
+	ALLOCBENCH_NR_VSPACE_CMDS
+};
+
+#define ALLOCBENCH_VSPACE_MAX_AREAS		(1U << 20)
+#define ALLOCBENCH_VSPACE_MAX_AREA_BYTES	(1ULL << 30)
+
+/* allocbench_vspace.out_flags */
+#define ALLOCBENCH_VSPACE_OUT_FULL	(1U << 0)	/* a vmap() found no room: taken_areas < areas */
+
+struct allocbench_vspace {
+	__u32 size;		/* in: sizeof(struct allocbench_vspace) */
+	__u32 cmd;		/* in: enum allocbench_vspace_cmd */
+	__u64 area_bytes;	/* in: HOLD: a multiple of PAGE_SIZE, PAGE_SIZE ..
+				 * ALLOCBENCH_VSPACE_MAX_AREA_BYTES; RELEASE: 0 */
+	__u32 areas;		/* in: HOLD: 1 .. ALLOCBENCH_VSPACE_MAX_AREAS; RELEASE: 0 */
+	__u32 keep_every;	/* in: HOLD: 1 (keep all) .. areas; RELEASE: 0 */
+	__u32 taken_areas;	/* out: areas mapped by HOLD (fewer than 'areas' when the range filled up) */
+	__u32 held_areas;	/* out: areas held after HOLD, or unmapped by RELEASE */
+	__u64 held_bytes;	/* out: address space they hold, guard pages included */
+	__u64 cost_bytes;	/* out: memory the hold costs: the page, the page tables
+				 * and area descriptors (computed, an upper bound) */
+	__u32 out_flags;	/* out: ALLOCBENCH_VSPACE_OUT_* */
+	__u32 __pad0;
+	__u64 elapsed_ns;	/* out: wall time of the request */
+	__u64 reserved[4];	/* zero */
+};
+
+/*
+ * Errors of ALLOCBENCH_IOC_VSPACE, in the order they are checked:
+ *  -EPERM      the caller lacks CAP_SYS_ADMIN
+ *  -EBADF      the descriptor is not open for writing
+ *  -EFAULT     the struct itself cannot be read
+ *  -EINVAL     size below the first layout; unknown cmd; HOLD with
+ *              area_bytes 0, not a multiple of PAGE_SIZE or above
+ *              ALLOCBENCH_VSPACE_MAX_AREA_BYTES, areas 0 or above
+ *              ALLOCBENCH_VSPACE_MAX_AREAS, keep_every 0 or above areas;
+ *              RELEASE with any of them nonzero; output, __pad0 or
+ *              reserved fields not zero
+ *  -E2BIG      size above PAGE_SIZE, or above the module's layout with
+ *              nonzero tail bytes
+ *  -EFAULT     the struct cannot be written back (a HOLD is undone)
+ *  -ERANGE     HOLD with area_bytes above the vmalloc range (VMALLOC_TOTAL)
+ *              or above total RAM (vmap() maps at most that many pages)
+ *  -EBUSY      HOLD while a hold exists (this file's or another's)
+ *  -ENOMEM     the hold's memory cost, with what every other request in
+ *              flight reserved, exceeds half of MemAvailable; or the page
+ *              or the module's bookkeeping could not be allocated
+ *  -EINTR      a signal arrived during HOLD; nothing is left held
+ * A HOLD whose range fills up before 'areas' is not an error: it keeps
+ * what it took, sets ALLOCBENCH_VSPACE_OUT_FULL and returns 0. RELEASE
+ * without a hold, or on a file that does not own it, returns 0 with
+ * held_areas = 0.
+ */
+
 #define ALLOCBENCH_IOC_MAGIC	0xAB
 #define ALLOCBENCH_IOC_INFO	_IOWR(ALLOCBENCH_IOC_MAGIC, 1, struct allocbench_info)
 #define ALLOCBENCH_IOC_ALLOCATOR _IOWR(ALLOCBENCH_IOC_MAGIC, 2, struct allocbench_allocator_info)
@@ -595,5 +698,6 @@ struct allocbench_scale {
 #define ALLOCBENCH_IOC_FRAG	_IOWR(ALLOCBENCH_IOC_MAGIC, 5, struct allocbench_frag)
 #define ALLOCBENCH_IOC_FOOTPRINT _IOWR(ALLOCBENCH_IOC_MAGIC, 6, struct allocbench_footprint)
 #define ALLOCBENCH_IOC_SCALE	_IOWR(ALLOCBENCH_IOC_MAGIC, 7, struct allocbench_scale)
+#define ALLOCBENCH_IOC_VSPACE	_IOWR(ALLOCBENCH_IOC_MAGIC, 8, struct allocbench_vspace)
 
 #endif /* _UAPI_ALLOCBENCH_H */
