@@ -75,6 +75,7 @@ static atomic_t ab_cache_seq = ATOMIC_INIT(0);
 static unsigned int ab_slab_overhead;
 
 #define AB_PROBE_SIZE	256
+#define AB_KASAN_MAX_REDZONE	2048
 #define AB_PROBE_OBJS	256	/* fills whole slabs: every slot has a neighbour */
 
 static int ab_addr_cmp(const void *a, const void *b)
@@ -126,6 +127,14 @@ void ab_slab_debug_measure(void)
 		if (slot != ULONG_MAX && slot > AB_PROBE_SIZE)
 			ab_slab_overhead = slot - AB_PROBE_SIZE;
 	}
+	/*
+	 * Generic KASAN's red zone grows with the object: 64 bytes at the
+	 * probe's size, 2048 above 64 KiB (optimal_redzone() in
+	 * mm/kasan/generic.c). Counting the large one on top errs low by the
+	 * small one, never high.
+	 */
+	if (IS_ENABLED(CONFIG_KASAN_GENERIC))
+		ab_slab_overhead += AB_KASAN_MAX_REDZONE;
 	kmem_cache_destroy(cache);
 	kfree(addrs);
 }

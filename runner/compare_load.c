@@ -329,7 +329,7 @@ static int load_samples(struct cmp_ctx *c, int s, size_t r)
 {
 	const struct cmp_run *run = &c->side[s].run[r];
 	char path[4200], line[1024], *f[64];
-	int pos[NF], rc = 0;
+	int pos[NF], rc = 0, zerr = Z_OK;
 	gzFile gz;
 
 	snprintf(path, sizeof(path), "%s/samples.csv.gz", run->dir);
@@ -346,6 +346,9 @@ static int load_samples(struct cmp_ctx *c, int s, size_t r)
 	while (!rc && gzgets(gz, line, sizeof(line)))
 		if (split(line, f, ARRAY_SIZE(f)) >= NF - (pos[F_SUB] < 0))
 			rc = sample_row(c, s, r, f, pos);
+	if (!rc && (gzerror(gz, &zerr), zerr != Z_OK && zerr != Z_STREAM_END))
+		fprintf(stderr, "allocbench compare: %s ends early (damaged or truncated): the samples before the "
+			"damage are used\n", path);
 	gzclose(gz);
 	return rc;
 }
@@ -436,6 +439,24 @@ static int check_schema(struct schema_seen *sv, int k, const char *file, const c
 	return -1;
 }
 
+/* The columns a kind's CSV must have to be compared. 0, or -1 with the first missing one named. */
+static int missing_column(const struct csv_table *t, enum cmp_kind k, const char *dir, char *err, size_t errlen)
+{
+	static const char *const need[CMP_NKINDS][6] = {
+		{ "allocator", "op", "size_bytes", "status", "p50_ns", NULL },
+		{ "allocator", "view", "layout", "working_set_bytes", "status", NULL },
+		{ "mapping", "layout", "working_set_bytes", "status", NULL },
+	};
+
+	for (size_t i = 0; need[k][i]; i++)
+		if (csv_column(t, need[k][i]) < 0) {
+			snprintf(err, errlen, "%s/%s has no column %s: not a %s file this runner can compare", dir,
+				 kind_files[k], need[k][i], kind_files[k]);
+			return -1;
+		}
+	return 0;
+}
+
 static int load_kind(struct cmp_ctx *c, int s, size_t r, int k, struct schema_seen *sv, char *err, size_t errlen)
 {
 	struct cmp_run *run = &c->side[s].run[r];
@@ -446,6 +467,10 @@ static int load_kind(struct cmp_ctx *c, int s, size_t r, int k, struct schema_se
 		return 0;
 	if (rundir_load(run->dir, kind_files[k], &t, err, errlen) < 0)
 		return -1;
+	if (missing_column(&t, (enum cmp_kind)k, run->dir, err, errlen)) {
+		csv_free(&t);
+		return -1;
+	}
 	c->have_kind[s][k] = 1;
 	if (t.nrows)
 		rc = check_schema(sv, k + 1, kind_files[k], csv_cell(&t, 0, "schema_version"), run->dir, err, errlen);

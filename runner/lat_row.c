@@ -24,7 +24,7 @@
 #define LAT_SCHEMA_VERSION	2
 #define SHORT_SAMPLES_SHARE	0.9	/* a point below this share of its requested samples says why */
 #define AGREE_PCT		5.0	/* per-op and batch medians should agree within this */
-#define AGREE_ABOVE_STEPS	10.0	/* ... where the per-op median is this many timer steps or more */
+#define AGREE_ABOVE_STEPS	10.0	/* ... where the per-op median is this many timer steps, or more */
 
 const char *const lat_columns[] = {
 	"schema_version", "allocator", "op", "gfp", "size_bytes", "status", "samples",

@@ -9,9 +9,11 @@
  * creation and destruction, vmap's pages), so a one-off cost cannot make
  * the point look slow. Each visit then takes its share of what is still to
  * take in this repeat, re-estimated from the wall time of the series just
- * before: a calibration fooled all the same is corrected at the next visit. A visit's series is preceded by the same loop through the module's
- * empty allocator (ALLOCBENCH_RUN_NULL), whose median sample is the
- * harness's own cost and is subtracted from the series beside it.
+ * before: a calibration fooled all the same is corrected at the next
+ * visit. A slow point takes its few samples in fewer visits. A visit's
+ * series is preceded by the same loop through the module's empty allocator
+ * (ALLOCBENCH_RUN_NULL), whose median sample is the harness's own cost and
+ * is subtracted from the series beside it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -39,6 +41,13 @@
 #define HARNESS_MIN_WARMUP	16
 #define VISIT_REWARM_OPS	16	/* warm-up of a point's later visits, at most */
 #define SUBSERIES_MIN_SAMPLES	8	/* a slow point's sub-series hold at least this many */
+#define RAW_BLOCK		16384	/* bytes of samples.csv.gz rows handed to zlib at once */
+/*
+ * The batch series is a cross-check of the per-op median, not the source of
+ * its interval: three moments of the run average its drift, and every
+ * visit more would cost two requests.
+ */
+#define BATCH_MAX_SUBSERIES	3
 #define REWARM_SHARE		0.1	/* ... taking at most this share of a visit's budget */
 /* The runner's own memory or the samples file failed: not the module's -ENOMEM (its memory cap). */
 #define RUNNER_NOMEM		(-ENOBUFS)
@@ -177,13 +186,62 @@ static const char *half_op(const struct point *pt, int h)
 	return is_burst(pt) ? (h ? "burst_free" : "burst_alloc") : op_name(pt->op);
 }
 
-static int write_raw(struct run_ctx *ctx, const struct point *pt, int h, const char *timing,
-		     unsigned batch, size_t seq, uint64_t ticks)
+/*
+ * Rows of samples.csv.gz for one series, formatted here and handed to zlib
+ * in blocks: a gzprintf() per sample costs more than many a sample under
+ * TCG. Every row of a series shares its first eight fields.
+ */
+struct raw_rows {
+	char buf[RAW_BLOCK];
+	size_t len;
+	char prefix[192];
+	size_t plen;
+};
+
+static void raw_rows_start(struct raw_rows *o, const struct point *pt, int h, const char *timing,
+			   unsigned batch)
 {
-	if (gzprintf(ctx->samples, "%s,%s,%s,%" PRIu64 ",%s,%u,%u,%u,%zu,%" PRIu64 "\n",
-		     allocator_name(pt->allocator), half_op(pt, h), gfp_name(pt->gfp), pt->bytes, timing,
-		     batch, pt->repeat, pt->visit, seq, ticks) <= 0)
+	int n = snprintf(o->prefix, sizeof(o->prefix), "%s,%s,%s,%" PRIu64 ",%s,%u,%u,%u,",
+			 allocator_name(pt->allocator), half_op(pt, h), gfp_name(pt->gfp), pt->bytes,
+			 timing, batch, pt->repeat, pt->visit);
+
+	o->plen = n > 0 && (size_t)n < sizeof(o->prefix) ? (size_t)n : 0;
+	o->len = 0;
+}
+
+static char *put_u64(char *p, uint64_t v)
+{
+	char digits[24];
+	int n = 0;
+
+	do
+		digits[n++] = (char)('0' + v % 10);
+	while (v /= 10);
+	while (n)
+		*p++ = digits[--n];
+	return p;
+}
+
+static int raw_rows_flush(struct run_ctx *ctx, struct raw_rows *o)
+{
+	if (o->len && gzwrite(ctx->samples, o->buf, (unsigned)o->len) != (int)o->len)
 		return RUNNER_NOMEM;
+	o->len = 0;
+	return 0;
+}
+
+static int raw_row(struct run_ctx *ctx, struct raw_rows *o, size_t seq, uint64_t ticks)
+{
+	char *p;
+
+	if (o->len + o->plen + 48 > sizeof(o->buf) && raw_rows_flush(ctx, o))
+		return RUNNER_NOMEM;
+	memcpy(o->buf + o->len, o->prefix, o->plen);
+	p = put_u64(o->buf + o->len + o->plen, seq);
+	*p++ = ',';
+	p = put_u64(p, ticks);
+	*p++ = '\n';
+	o->len = (size_t)(p - o->buf);
 	ctx->samples_rows++;
 	return 0;
 }
@@ -192,11 +250,16 @@ static int write_raw(struct run_ctx *ctx, const struct point *pt, int h, const c
 static int write_raw_series(struct run_ctx *ctx, const struct point *pt, const struct raw_series *raw,
 			    unsigned batch)
 {
+	struct raw_rows o;
 	int rc = 0;
 
-	for (int h = 0; ctx->samples && h < (is_burst(pt) ? 2 : 1); h++)
+	for (int h = 0; ctx->samples && !rc && h < (is_burst(pt) ? 2 : 1); h++) {
+		raw_rows_start(&o, pt, h, batch > 1 ? "batch" : "per_op", batch);
 		for (size_t i = 0; !rc && i < raw->n[h]; i++)
-			rc = write_raw(ctx, pt, h, batch > 1 ? "batch" : "per_op", batch, i, raw->ticks[h][i]);
+			rc = raw_row(ctx, &o, i, raw->ticks[h][i]);
+		if (!rc)
+			rc = raw_rows_flush(ctx, &o);
+	}
 	return rc;
 }
 
@@ -208,11 +271,15 @@ static int write_raw_series(struct run_ctx *ctx, const struct point *pt, const s
 static int write_raw_harness(struct run_ctx *ctx, const struct point *pt, unsigned batch,
 			     const double harness[2])
 {
+	struct raw_rows o;
 	int rc = 0;
 
-	for (int h = 0; ctx->samples && !rc && h < (is_burst(pt) ? 2 : 1); h++)
-		rc = write_raw(ctx, pt, h, batch > 1 ? "batch_harness" : "harness", batch, 0,
-			       (uint64_t)llround(harness[h]));
+	for (int h = 0; ctx->samples && !rc && h < (is_burst(pt) ? 2 : 1); h++) {
+		raw_rows_start(&o, pt, h, batch > 1 ? "batch_harness" : "harness", batch);
+		rc = raw_row(ctx, &o, 0, (uint64_t)llround(harness[h]));
+		if (!rc)
+			rc = raw_rows_flush(ctx, &o);
+	}
 	return rc;
 }
 
@@ -245,7 +312,8 @@ static int measure_harness(struct run_ctx *ctx, struct slot *sl, const struct po
 	if (rc)
 		return rc;
 	for (int h = 0; h < 2; h++)
-		harness[h] = nul.n[h] ? median_ticks(nul.ticks[h], nul.n[h], batch == 1 ? &sl->step_ticks : NULL) : 0;
+		harness[h] = nul.n[h] ? median_ticks(nul.ticks[h], nul.n[h],
+						     batch == 1 ? &sl->step_ticks : NULL) : 0;
 	if (pt->op == ALLOCBENCH_OP_PAIR && touch_flag(pt))
 		harness[0] += (double)nul.timer_ticks;
 	raw_free(&nul);
@@ -300,7 +368,8 @@ static int keep_series(struct run_ctx *ctx, struct slot *sl, const struct point 
 		rc = samples_push(batch > 1 ? &sl->batch_harness : &sl->harness[h],
 				  ticks_ns(ctx, harness[h]) / batch);
 		for (size_t i = 0; !rc && i < raw->n[h]; i++)
-			rc = samples_push(dst, ticks_less_harness_ns(in, raw->ticks[h][i], harness[h], batch));
+			rc = samples_push(dst, ticks_less_harness_ns(in, raw->ticks[h][i], harness[h],
+								     batch));
 	}
 	if (!rc)
 		rc = samples_push(&sl->timer, ticks_ns(ctx, (double)raw->timer_ticks));
@@ -391,17 +460,20 @@ static uint32_t active_before(uint32_t visit, uint32_t active, uint32_t visits)
  * at every visit): the rest over the active visits left; the last visit
  * takes all of it.
  */
-static uint64_t visit_quota(uint64_t target, uint64_t done, const struct point *pt, uint32_t unit)
+static uint64_t visit_quota(uint64_t target, uint64_t done, const struct point *pt, uint32_t unit,
+			    uint32_t max_active)
 {
 	uint32_t visits = pt->visits > 1 ? pt->visits : 1;
-	uint64_t units, need = (target - done + unit - 1) / unit;
 	uint32_t active, left;
+	uint64_t need, units;
 
 	if (done >= target)
 		return 0;
-	units = need;
+	units = need = (target - done + unit - 1) / unit;
 	if (pt->visit + 1 < visits) {
 		active = active_visits(target, visits);
+		if (active > max_active)
+			active = max_active;
 		if (active > target / unit)
 			active = target / unit > 1 ? (uint32_t)(target / unit) : 1;
 		if (active_before(pt->visit + 1, active, visits) == active_before(pt->visit, active, visits))
@@ -483,7 +555,8 @@ static int perop_visit(struct run_ctx *ctx, struct slot *sl, const struct point 
 {
 	const struct run_config *rc = &ctx->cfg->run;
 	double est = lat_estimate_ns(&sl->budget);
-	uint64_t quota = visit_quota(lat_target(rc, est, unit_of(pt)), sl->budget.done, pt, unit_of(pt));
+	uint64_t quota = visit_quota(lat_target(rc, est, unit_of(pt)), sl->budget.done, pt, unit_of(pt),
+				     UINT32_MAX);
 	int err;
 
 	if (!quota)
@@ -552,7 +625,8 @@ static int batch_visit(struct run_ctx *ctx, struct slot *sl, const struct point 
 	decide_batch(rc, sl, pt);
 	if (!sl->batch_ops)
 		return 0;
-	quota = visit_quota(lat_target(rc, est * sl->batch_ops, 1), sl->budget.batch_done, pt, 1);
+	quota = visit_quota(lat_target(rc, est * sl->batch_ops, 1), sl->budget.batch_done, pt, 1,
+			    BATCH_MAX_SUBSERIES);
 	if (!quota)
 		return 0;
 	sl->budget.batch_done += quota;

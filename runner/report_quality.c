@@ -79,7 +79,8 @@ static void how_intervals(FILE *f, const struct run_data *rd)
 
 	fprintf(f, "**Intervals that include drift.** Every point was measured in sub-series: the runner "
 		   "visits it %s times per repeat, each visit in its own stretch of the shuffled plan, so its "
-		   "samples are spread over the whole run. The first visit calibrates (one operation cold, then "
+		   "samples are spread over the whole run (a slow point that gets only a handful of samples "
+		   "takes them in fewer sub-series, 8 samples each at least, 2 at least). The first visit calibrates (one operation cold, then "
 		   "a few after a warm-up, each timed by the module's wall clock less its `setup_ns`: cache "
 		   "creation and destruction and vmap's page allocation stay out of it); every visit takes its "
 		   "share of what the time budget still asks for in its repeat, re-estimated from the wall "
@@ -250,8 +251,9 @@ static void md_batch(FILE *f, const struct run_data *rd, struct ranked *v)
 	char name[128], a[32], b[32];
 	size_t n = 0;
 
-	fprintf(f, "### Per-op and batch figures\n\nWhere a point was also timed in batches, its batch median "
-		   "per operation is compared with its per-op median, for the points whose per-op median is at "
+	fprintf(f, "### Per-op and batch figures\n\nWhere a point was also timed in batches (in three of its "
+		   "visits at most, each with its own harness), its batch median per operation is compared "
+		   "with its per-op median, for the points whose per-op median is at "
 		   "least %.0f timer steps (`timer_resolution_ns`), so that the comparison is not the timer's "
 		   "rounding. A `pair` batch is the per-op loop repeated: the two should agree, and where "
 		   "they do not the row's `note` says whether the gap is within two timer steps (the per-op "

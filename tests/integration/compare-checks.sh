@@ -34,10 +34,15 @@ finish() { echo "compare: $passed passed, $failed failed"; [ $failed = 0 ]; exit
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/allocbench-cmptest.XXXXXX")
 made=()	# results/ folders this test wrote
+# results/latest and results/latest-compare as they were: put back afterwards
+old_latest=$(readlink results/latest 2>/dev/null || true)
+old_latest_cmp=$(readlink results/latest-compare 2>/dev/null || true)
 cleanup() {
 	[ "${KEEP:-0}" = 1 ] && return
 	rm -rf "$work" "${made[@]}"
 	for l in results/latest results/latest-compare; do [ -L "$l" ] && [ ! -e "$l" ] && rm -f "$l"; done
+	[ -n "$old_latest" ] && ( cd results && [ -e "$old_latest" ] && ln -sfn "$old_latest" latest )
+	[ -n "$old_latest_cmp" ] && ( cd results && [ -e "$old_latest_cmp" ] && ln -sfn "$old_latest_cmp" latest-compare )
 	return 0
 }
 trap cleanup EXIT

@@ -406,7 +406,7 @@ struct expect {
 	unsigned mask;
 	bool need_avail;	/* ask again with avail filled in */
 	bool work;		/* the request may run (0 is among the answers) */
-	bool zeros_ok;		/* on failure, the samples buffer may hold zeros (cleared by the module) */
+	bool zeros_ok;		/* on failure, the samples buffer may hold zeros (never, since the module only probes it) */
 	char why[200];
 };
 
@@ -585,7 +585,7 @@ static void decide_memory(struct expect *e, const struct octx *c, uint64_t held,
 {
 	double limit;
 
-	e->zeros_ok = true;	/* past the samples check: the module cleared the buffer */
+	e->zeros_ok = false;	/* the module probes the buffer, it never clears it */
 	if (c->mode == MODE_CONC) {
 		/* MemAvailable is at most total RAM: well above half of it, nobody gets in */
 		e->mask = held > totalram / 2.0 * 1.25 ? M(C_NOMEM) : M(C_OK) | M(C_NOMEM);
@@ -691,7 +691,7 @@ static void oracle(const struct req *q, const struct octx *c, struct expect *e)
 			 */
 			e->mask = M(C_OK);
 			e->work = true;
-			e->zeros_ok = true;
+			e->zeros_ok = false;
 			if (!available(x->allocator) ||
 			    (x->gfp == ALLOCBENCH_GFP_ATOMIC && !atomic_ok(x->allocator)))
 				e->mask |= M(C_OPNOTSUPP);
@@ -700,7 +700,7 @@ static void oracle(const struct req *q, const struct octx *c, struct expect *e)
 			snprintf(e->why, sizeof(e->why), "valid RUN_NULL: nothing called, nothing held");
 			return;
 		}
-		e->zeros_ok = true;
+		e->zeros_ok = false;
 		if (!available(x->allocator))
 			ONLY(e, C_OPNOTSUPP, "allocator not available");
 		if (x->gfp == ALLOCBENCH_GFP_ATOMIC && !atomic_ok(x->allocator))
@@ -717,7 +717,7 @@ static void oracle(const struct req *q, const struct octx *c, struct expect *e)
 		if (!q->wk)
 			ONLY(e, C_FAULT, "struct cannot be written back");
 		/* ACCESS's EFAULT, unlike RUN's, does not promise an untouched buffer */
-		e->zeros_ok = true;
+		e->zeros_ok = false;
 		if (q->wn < x->passes)
 			ONLY(e, C_FAULT, "samples buffer: %" PRIu64 " of %u entries writable", q->wn, x->passes);
 		if (!available(x->allocator))
@@ -774,7 +774,7 @@ static void oracle(const struct req *q, const struct octx *c, struct expect *e)
 		if (!q->wk)
 			ONLY(e, C_FAULT, "struct cannot be written back");
 		/* SCALE's EFAULT does not promise an untouched buffer either */
-		e->zeros_ok = true;
+		e->zeros_ok = false;
 		/*
 		 * No sample to write (samples_per_thread 0): whether a pointer
 		 * outside user space is "not writable" the header leaves open
@@ -1960,7 +1960,8 @@ static const char *check_ok(struct thr *t, const struct req *q, const unsigned c
 
 			if (!na && (a.failures < missing || a.failures > missing * a.batch))
 				return "failures do not match the samples missing";
-			z0 = a.samples_written; z1 = needed; z2 = z3 = needed;
+			/* Entries past samples_written are left as they were. */
+			z0 = z1 = z2 = z3 = needed;
 		}
 		for (i = 0; i < wl; i++) {
 			uint64_t v = get_sample(q, i);
@@ -1974,8 +1975,13 @@ static const char *check_ok(struct thr *t, const struct req *q, const unsigned c
 				snprintf(why, len, "samples[%" PRIu64 "] = %#" PRIx64 " where no sample was taken (want 0)", i, v);
 				return why;
 			}
-			if (!zero && i < needed && v == SENTINEL) {
+			if (!zero && i < needed && v == SENTINEL &&
+			    (a.op == ALLOCBENCH_OP_BURST || i < a.samples_written)) {
 				snprintf(why, len, "samples[%" PRIu64 "] not written though samples_written says so", i);
+				return why;
+			}
+			if (a.op != ALLOCBENCH_OP_BURST && i >= a.samples_written && i < needed && v != SENTINEL) {
+				snprintf(why, len, "samples[%" PRIu64 "] written past samples_written", i);
 				return why;
 			}
 		}
@@ -2020,8 +2026,8 @@ static const char *check_ok(struct thr *t, const struct req *q, const unsigned c
 
 			if (i >= a.passes && v != SENTINEL)
 				return "samples written beyond passes";
-			if (i >= a.samples_written && i < a.passes && v != 0)
-				return "nonzero sample beyond samples_written";
+			if (i >= a.samples_written && i < a.passes && v != SENTINEL)
+				return "sample written beyond samples_written";
 			if (i < a.samples_written && v == SENTINEL)
 				return "sample not written though samples_written says so";
 		}
@@ -2171,8 +2177,11 @@ static const char *check_ok(struct thr *t, const struct req *q, const unsigned c
 			uint64_t k;
 
 			if (na) {
-				if (!all_zero(w, TSIZE))
-					return "NOT_ATTEMPTED but a threads_out entry is not zero";
+				const unsigned char *c = (const unsigned char *)w;
+
+				for (uint64_t b = 0; b < TSIZE; b++)
+					if (c[b] != 0xa5)
+						return "NOT_ATTEMPTED but a threads_out entry was written";
 				continue;
 			}
 			if (!all_zero(w->reserved, sizeof(w->reserved)))
@@ -2187,7 +2196,7 @@ static const char *check_ok(struct thr *t, const struct req *q, const unsigned c
 			for (k = 0; k < spt && th * spt + k < wl; k++) {
 				uint64_t v = get_sample(q, th * spt + k);
 
-				if (k < w->samples_written ? v == SENTINEL : v != 0) {
+				if (k < w->samples_written ? v == SENTINEL : v != SENTINEL) {
 					snprintf(why, len, "thread %" PRIu64 " sample %" PRIu64 " = %#" PRIx64 " (samples_written %u)",
 						 th, k, v, w->samples_written);
 					return why;

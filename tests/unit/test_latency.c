@@ -20,6 +20,7 @@
 #include <string.h>
 #include <unistd.h>
 #include <cmocka.h>
+#include <zlib.h>
 
 #include "allocbench.h"
 #include "config.h"
@@ -91,6 +92,9 @@ static void load_text(const char *text, struct config *cfg)
 	unlink(path);
 }
 
+/* Where run_latency() writes samples.csv.gz rows; NULL: nowhere. */
+static const char *raw_path;
+
 /* Plans and runs the config's latency points against the fake, then reads latency.csv. */
 static void run_latency(const char *text, struct run *run)
 {
@@ -115,6 +119,7 @@ static void run_latency(const char *text, struct run *run)
 	ctx.cfg = &run->cfg;
 	ctx.dev = &dev;
 	ctx.dir = run->dir;
+	ctx.samples = raw_path ? gzopen(raw_path, "wb1") : NULL;
 	while (experiment_kinds[idx] != &exp_latency)
 		idx++;
 	assert_int_equal(exp_latency.run_begin(&ctx, idx, &plan), 0);
@@ -122,6 +127,8 @@ static void run_latency(const char *text, struct run *run)
 		if (plan.v[i].sec->kind == &exp_latency)
 			assert_int_equal(exp_latency.run_point(&ctx, idx, &plan.v[i]), 0);
 	assert_int_equal(exp_latency.run_end(&ctx, idx, 1), 0);
+	if (ctx.samples)
+		gzclose(ctx.samples);
 	plan_free(&plan);
 	snprintf(path, sizeof(path), "%s/latency.csv", run->dir);
 	if (csv_read(path, &run->t, err, sizeof(err)))
@@ -261,6 +268,46 @@ static void test_slow_point_fewer_subseries(void **state)
 	run_free(&run);
 }
 
+/*
+ * samples.csv.gz: every raw sample, and the harness each sub-series
+ * subtracted (its median); the batch series in three of the six visits.
+ */
+static void test_raw_rows(void **state)
+{
+	char path[] = "/tmp/allocbench-lat-raw-XXXXXX", line[256];
+	int fd = mkstemp(path), per_op = 0, harness = 0, batch = 0, first = 1;
+	unsigned batch_visits = 0;
+	struct run run;
+	gzFile gz;
+
+	(void)state;
+	close(fd);
+	raw_path = path;
+	run_latency(conf_text, &run);
+	raw_path = NULL;
+	gz = gzopen(path, "rb");
+	assert_non_null(gz);
+	while (gzgets(gz, line, sizeof(line))) {
+		if (first)
+			assert_string_equal(line, "kmem_cache,alloc,kernel,64,harness,1,0,0,0,51\n");
+		first = 0;
+		per_op += !strncmp(line, "kmem_cache,alloc,kernel,64,per_op,1,", 36);
+		harness += !strncmp(line, "kmem_cache,alloc,kernel,64,harness,1,", 37);
+		if (!strncmp(line, "kmem_cache,alloc,kernel,64,batch,64,0,", 38)) {
+			batch++;
+			batch_visits |= 1U << atoi(line + 38);	/* the sub-series field */
+		}
+	}
+	gzclose(gz);
+	unlink(path);
+	assert_int_equal(per_op, 600);
+	assert_int_equal(harness, 6);
+	/* The batch cross-check: three visits of six, spread (0, 2, 4), its samples all taken. */
+	assert_int_equal(batch_visits, (1U << 0) | (1U << 2) | (1U << 4));
+	assert_int_equal(batch, 600);
+	run_free(&run);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -270,6 +317,7 @@ int main(void)
 		cmocka_unit_test_setup(test_short_point_says_why, setup),
 		cmocka_unit_test_setup(test_repeats_columns, setup),
 		cmocka_unit_test_setup(test_slow_point_fewer_subseries, setup),
+		cmocka_unit_test_setup(test_raw_rows, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
