@@ -38,7 +38,7 @@
  *   git_revision, timer_kind, timer_hz, timer_overhead_ticks,
  *   timer_overhead_ns, timer_overhead_subtracted, init_on_alloc, init_on_free,
  *   cmdline, cpu_pinned, iterations, min_samples, time_budget_ms,
- *   repeat, warmup, page_size, max_order, page_alloc_costly_order,
+ *   repeat, subseries, warmup, page_size, max_order, page_alloc_costly_order,
  *   kmalloc_max_cache_size, kmalloc_max_size, pmd_size, module_version,
  *   runner_version, thp, preempt, slub_debug, kasan; report_scale.c also
  *   cpu_count, config_smp, host_cores, host_loadavg.

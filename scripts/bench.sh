@@ -69,7 +69,7 @@ host_blocker() {
 	local headers="no headers for $krel at /lib/modules/$krel/build: install the package linux-headers-$krel (apt-get install linux-headers-$krel)"
 	if [ "$(id -u)" != 0 ]; then
 		if [ -d "/lib/modules/$krel/build" ]; then
-			blocker="loading a module needs root, and this is $(id -un): run sudo make bench"; root_only=1
+			blocker="loading a module needs root (this is $(id -un)): run sudo make bench"; root_only=1
 		else
 			blocker="$headers; loading a module also needs root"
 		fi
@@ -88,7 +88,7 @@ auto)
 	elif [ $root_only = 1 ]; then
 		# This machine can give real hardware numbers: a silent fallback to an
 		# emulated VM would hide that a sudo was all it took.
-		die_load "target: not chosen: kernel $(uname -r) could run the module here but $blocker (real hardware numbers), or make bench TARGET=vm for a run in QEMU without root"
+		die_load "target: not chosen: kernel $(uname -r) can run the module, but $blocker for real hardware numbers, or make bench TARGET=vm for an emulated run in QEMU without root"
 	else
 		TARGET=vm; say "target: vm ($blocker; running kernel $KERNEL in QEMU instead)"
 	fi ;;

@@ -153,8 +153,13 @@ t "quick: complete results folder (config, meta, CSV, report, charts; no tempora
 	complete_run "$q" latency.csv access.csv mapping.csv uaccess.csv
 t "quick: meta.csv target=host, kernel $rel, git revision $host_rev" \
 	bash -c "$(declare -f metav meta_is); meta_is '$q' target host && meta_is '$q' kernel_release '$rel' && meta_is '$q' git_revision '$host_rev'"
-t "quick: meta.csv: a TCG guest says emulated=yes, accelerator=tcg, virtualization=qemu" \
-	bash -c "$(declare -f metav meta_is); meta_is '$q' emulated yes && meta_is '$q' accelerator tcg && meta_is '$q' virtualization qemu"
+if grep -q '^accelerator=tcg' "$o/vm.env" 2>/dev/null; then
+	t "quick: meta.csv: a TCG guest says emulated=yes, accelerator=tcg, virtualization=qemu" \
+		bash -c "$(declare -f metav meta_is); meta_is '$q' emulated yes && meta_is '$q' accelerator tcg && meta_is '$q' virtualization qemu"
+else
+	t "quick: meta.csv: a KVM guest says emulated=no, virtualization=kvm" \
+		bash -c "$(declare -f metav meta_is); meta_is '$q' emulated no && meta_is '$q' virtualization kvm"
+fi
 t "quick: latency.csv invariants" python3 "$integ/check.py" latency "$q" configs/quick.conf /nonexistent "$points"
 t "quick: access.csv and mapping.csv checks" sh "$integ/access-checks.sh" "$q"
 t "quick: charts rendered in the guest (SVG well-formed, every allocator named, PNG twins) and report.md" \

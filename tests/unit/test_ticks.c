@@ -44,11 +44,32 @@ static void test_rate_and_clamp(void **state)
 	assert_true(isnan(ticks_to_ns(&in, 110, 1, 0)));
 }
 
+/*
+ * The harness measured beside a series (median of the same loop through the
+ * module's empty allocator) comes off whole, then the sample is shared
+ * among the operations of a batch.
+ */
+static void test_less_harness(void **state)
+{
+	struct allocbench_info in = { .timer_hz = 2000000000ULL };
+
+	(void)state;
+	/* 2 GHz: 500 ticks less a harness of 100.5 = 399.5 ticks = 199.75 ns. */
+	assert_float_equal(ticks_less_harness_ns(&in, 500, 100.5, 1), 199.75, 1e-9);
+	/* A batch of 64: (64 * 400 + 50 - 50) ticks over 64 operations = 200 ns each. */
+	assert_float_equal(ticks_less_harness_ns(&in, 64 * 400 + 50, 50, 64), 200.0, 1e-9);
+	/* A sample below its harness is zero, never negative. */
+	assert_float_equal(ticks_less_harness_ns(&in, 90, 100, 1), 0.0, 1e-9);
+	in.timer_hz = 0;
+	assert_true(isnan(ticks_less_harness_ns(&in, 500, 100, 1)));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_regions_and_calls),
 		cmocka_unit_test(test_rate_and_clamp),
+		cmocka_unit_test(test_less_harness),
 	};
 
 	return cmocka_run_group_tests_name("ticks", tests, NULL, NULL);
