@@ -34,8 +34,13 @@
 # on /dev/vdb, runs its .guest.sh in a fresh folder and writes that folder
 # back as a tar on /dev/vdc, then powers off. See scripts/vm-rootfs-run.sh.
 #
+# What install-deps.sh keeps in its cache besides packages (the flame graph
+# template, from the npm registry) is copied in from this machine's cache,
+# fetched there first when missing.
+#
 # Needs root (mmdebstrap --mode=root, mkfs.ext4 -d; mmdebstrap is installed
-# when missing) and the network.
+# when missing) and the network. mkfs.ext4 -d works in /dev/shm when it has
+# room (ALLOCBENCH_IMAGE_SCRATCH moves it).
 # Environment: ALLOCBENCH_DEBIAN_MIRROR (default http://deb.debian.org/debian),
 # ALLOCBENCH_DEBIAN_SECURITY (default http://deb.debian.org/debian-security).
 set -euo pipefail
