@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Matrix runs in one command: every cell (kernel x kernel command line) runs
 # the same config REPEAT times (separate boots, or module loads on the host),
+# in rounds (each round runs every cell once, so drift spreads over all cells),
 # then every other cell is compared with the first (allocbench compare) and
 # the comparison's summary is printed. What `make bench` runs when KERNEL
 # holds several kernels, CMDLINE several command lines, or REPEAT is set.
@@ -85,16 +86,21 @@ run_one() {
 # timer_hz of a run (kHz resolution is enough)
 run_hz() { awk -F, '$1 == "timer_hz" { print int($2 / 1000) }' "$1/meta.csv"; }
 
+# Rounds, not cells, on the outside: round i runs every cell once. Drift of
+# the machine over the matrix's wall time (other load, thermal state) then
+# falls on every cell alike instead of on whichever cell ran last, where a
+# comparison would report it as the cell's own difference.
 cells=() all=() allk=() allc=()
-for k in "${kernels[@]}"; do
-	for c in "${cmdlines[@]}"; do
-		name=$(cell_name "$k" "$c")
-		runs=()
-		for i in $(seq 1 "$repeat"); do
+for i in $(seq 1 "$repeat"); do
+	j=0
+	for k in "${kernels[@]}"; do
+		for c in "${cmdlines[@]}"; do
+			name=$(cell_name "$k" "$c")
 			run_one "$k" "$c" "$mdir/$name-r$i" "cell $name run $i/$repeat"
-			runs+=("$mdir/$name-r$i") all+=("$mdir/$name-r$i") allk+=("$k") allc+=("$c")
+			cells[$j]="${cells[$j]:-}${cells[$j]:+ }$mdir/$name-r$i"
+			all+=("$mdir/$name-r$i") allk+=("$k") allc+=("$c")
+			j=$((j + 1))
 		done
-		cells+=("${runs[*]}")
 	done
 done
 

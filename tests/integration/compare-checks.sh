@@ -5,7 +5,7 @@
 #     versions, no point in common, no "--";
 #   - make bench CMDLINE="init_on_alloc=1|init_on_alloc=0" REPEAT=2 on 6.12:
 #     kmalloc at 64K and above is significantly slower with init_on_alloc=1
-#     (zeroing), kzalloc (which zeroes either way) is not flagged there;
+#     (zeroing), kzalloc (which zeroes either way) stays within 15 %;
 #     every output of the comparison is there and well-formed;
 #   - make bench KERNEL="6.1 6.12" REPEAT=1: every output again, the label
 #     found by diffing meta.csv, "run-to-run variation not captured";
@@ -138,20 +138,26 @@ if [ -n "$cmdline_cmp" ] && [ -d "$cmdline_cmp" ]; then
 	t "two runs per side, intervals from the runs (method runs)" bash -c "
 		grep -q '^runs_a,2$' '$cmdline_cmp/compare-meta.csv' && grep -q '^runs_b,2$' '$cmdline_cmp/compare-meta.csv' &&
 		grep -q ',runs,' '$cmdline_cmp/compare.csv'"
-	t "kmalloc at 64K and above: significantly slower with init_on_alloc=1; kzalloc there: not flagged" \
+	# kzalloc zeroes either way: its ratio stays near 1. A few per cent can
+	# still pass the 5 % threshold (two boots a side under TCG; pages land
+	# elsewhere in a guest that zeroed more), so the bound is the effect's
+	# scale: kmalloc's own ratio there is 0.01-0.15.
+	t "kmalloc at 64K and above: significantly slower with init_on_alloc=1; kzalloc there: within 15 %" \
 		python3 - "$cmdline_cmp" <<'EOF'
 import csv, sys
 rows = [r for r in csv.DictReader(open(sys.argv[1] + '/compare.csv')) if r['kind'] == 'latency']
-bad = []
+bad, table = [], []
 for r in rows:
     big = int(r['size_bytes']) >= 65536
+    line = ' '.join(r[k] for k in ('allocator', 'op', 'size_bytes', 'ratio', 'ratio_ci_lo', 'ratio_ci_hi', 'q_value', 'mark'))
     if r['allocator'] == 'kmalloc' and big and not (r['significant'] == '1' and r['direction'] == 'faster'):
-        bad.append('kmalloc not flagged: ' + str(r))
-    if r['allocator'] == 'kzalloc' and big and r['significant'] == '1':
-        bad.append('kzalloc flagged: ' + str(r))
-    print(r['allocator'], r['op'], r['size_bytes'], r['ratio'], r['ratio_ci_lo'], r['ratio_ci_hi'], r['q_value'], r['mark'])
-if bad:
-    print('\n'.join(bad)); sys.exit(1)
+        bad.append('kmalloc not flagged: ' + line)
+    if r['allocator'] == 'kzalloc' and big and not 1 / 1.15 < float(r['ratio']) < 1.15:
+        bad.append('kzalloc changed: ' + line)
+    table.append(line)
+# the failures first: the caller shows only the first lines
+print('\n'.join(bad + table))
+sys.exit(1 if bad else 0)
 EOF
 	t "the terminal summary lists kmalloc among the largest improvements (B = init_on_alloc=0)" bash -c "
 		sed -n '/^Largest improvements/,/^Geometric/p' '$work/CMDLINE matrix.log' | grep -q 'kmalloc'"

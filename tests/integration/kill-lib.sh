@@ -11,8 +11,10 @@
 #   settle BASE_FREE BASE_HIGH SECONDS
 #                      polls until both are back or SECONDS passed; sets
 #                      settle_free, settle_high, settle_s, settle_ok (yes/no)
-#   quiesce            sync, drop the page cache, compact memory: what is
-#                      movable (result files, page cache) no longer hides
+#   quiesce            sync, drop the page cache, shrink every slab cache,
+#                      compact memory: what is movable (result files, page
+#                      cache) or merely cached (SLUB's empty slabs, which it
+#                      keeps per cache and CPU until asked) no longer hides
 #                      free blocks; run before a baseline and before a look
 #   uptime_cs          uptime in centiseconds
 #   seeded N SEED...   a number 0..N-1 from the words after N (md5, reproducible)
@@ -47,6 +49,10 @@ uptime_cs() { awk '{printf "%d\n", $1 * 100}' /proc/uptime; }
 quiesce() {
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
+	# /sys/kernel/slab/*/shrink is kmem_cache_shrink(): empty slabs back to
+	# the buddy allocator. Without it, where the slabs a run freed happen to
+	# sit decides how many order-9 blocks merge again, run to run.
+	for _s in /sys/kernel/slab/*/shrink; do echo 1 >"$_s"; done 2>/dev/null
 	echo 1 >/proc/sys/vm/compact_memory 2>/dev/null
 	return 0
 }
