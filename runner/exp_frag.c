@@ -225,13 +225,6 @@ static int add_meas(struct frag_state *st, const struct frag_meas *m)
 	return 0;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* One point: `attempts` allocations, each timed, freed untimed. 0 or -1 (stop). */
 static int measure_point(struct run_ctx *ctx, struct frag_state *st, int phase, uint32_t alloc,
 			 uint32_t gfp, uint64_t bytes, unsigned attempts)

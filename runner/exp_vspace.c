@@ -196,13 +196,6 @@ static void read_vmalloc_param(char *buf, size_t len)
 	}
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Snapshot of the range into ph; returns the text (for the diff), or NULL. */
 static char *snapshot(struct vs_state *st, struct vs_phase *ph)
 {

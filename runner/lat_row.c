@@ -56,13 +56,6 @@ struct row_figs {
 	char note[384];
 };
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 /* Median of one value per series (harness, timer): NAN when there is none. */
 static double median_kept(const struct samples *s)
 {

@@ -569,13 +569,6 @@ static int perop_visit(struct run_ctx *ctx, struct slot *sl, const struct point 
 	return err;
 }
 
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
-
 static double median_of(const double *v, size_t n)
 {
 	double *t = malloc(n * sizeof(*t)), m;

@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "stats.h"
+#include "util.h"
 
 #define MODES_MIN_SAMPLES	40
 #define MODES_MIN_SHARE		0.10
@@ -80,13 +81,6 @@ static size_t best_split(const double *y, size_t n, size_t min_side)
 		}
 	}
 	return best_s;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* MAD-based sigma of sorted y[0..n). */

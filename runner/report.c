@@ -20,6 +20,7 @@
 #include "report_limits.h"
 #include "report_perf.h"
 #include "report_scale.h"
+#include "util.h"
 
 /* Order of ops in reports and charts. */
 static const char *const op_order[] = { "alloc", "free", "pair", "burst_alloc", "burst_free" };
@@ -71,19 +72,10 @@ double parse_double_c(const char *s)
 	return v;
 }
 
-static int parse_u64(const char *s, uint64_t *v)
+/* A CSV field as a whole number (absent, empty or not a number: -1). */
+static int field_u64(const char *s, uint64_t *v)
 {
-	char *end;
-	unsigned long long x;
-
-	if (!s || !*s || *s == '-')
-		return -1;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end)
-		return -1;
-	*v = x;
-	return 0;
+	return s ? parse_u64(s, 0, UINT64_MAX, v) : -1;
 }
 
 void fmt_ns(char *buf, size_t len, double ns)
@@ -170,12 +162,10 @@ static int parse_status(const char *s, enum lat_status *st)
 	return 0;
 }
 
-static int parse_bool(const char *s)
+/* A CSV field as yes/no: only a yes is a yes (absent, empty or junk: no). */
+static int field_yes(const char *s)
 {
-	if (!s || !*s)
-		return 0;
-	return !strcasecmp(s, "1") || !strcasecmp(s, "yes") || !strcasecmp(s, "true") ||
-	       !strcasecmp(s, "on") || !strcasecmp(s, "y");
+	return s && (parse_bool(s) == 1 || !strcasecmp(s, "y"));
 }
 
 const char *gfp_title(const char *gfp)
@@ -227,7 +217,7 @@ const char *rmeta_any(const struct run_data *rd, const char *dflt, ...)
 
 int rmeta_u64(const struct run_data *rd, const char *key, uint64_t *v)
 {
-	return parse_u64(rmeta_get(rd, key), v);
+	return field_u64(rmeta_get(rd, key), v);
 }
 
 int run_emulated(const struct run_data *rd)
@@ -235,7 +225,7 @@ int run_emulated(const struct run_data *rd)
 	const char *e = rmeta_get(rd, "emulated"), *a = rmeta_get(rd, "accelerator");
 
 	if (e)
-		return parse_bool(e);
+		return field_yes(e);
 	return a && !strcasecmp(a, "tcg");
 }
 
@@ -430,7 +420,7 @@ static int check_lat_numbers(const struct csv_table *t, size_t r, const char *pa
 	for (size_t i = 0; i < sizeof(lat_count_cols) / sizeof(lat_count_cols[0]); i++) {
 		const char *v = csv_get(t, r, lat_count_cols[i]);
 
-		if (!blank(v) && parse_u64(v, &u) < 0) {
+		if (!blank(v) && field_u64(v, &u) < 0) {
 			snprintf(err, errlen, "%s:%zu: bad count '%s' for %s", path, line, v, lat_count_cols[i]);
 			return -1;
 		}
@@ -491,7 +481,7 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 			snprintf(err, errlen, "%s:%zu: empty allocator or op", path, line);
 			goto fail;
 		}
-		if (parse_u64(csv_get(&rd->lat, r, "size_bytes"), &p.size) < 0 || p.size == 0) {
+		if (field_u64(csv_get(&rd->lat, r, "size_bytes"), &p.size) < 0 || p.size == 0) {
 			snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line,
 				 csv_get(&rd->lat, r, "size_bytes"));
 			goto fail;
@@ -501,7 +491,7 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 				 path, line, st);
 			goto fail;
 		}
-		if (bs && *bs && parse_u64(bs, &batch) < 0) {
+		if (bs && *bs && field_u64(bs, &batch) < 0) {
 			snprintf(err, errlen, "%s:%zu: bad batch '%s'", path, line, bs);
 			goto fail;
 		}
@@ -509,7 +499,7 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 			goto fail;
 		p.alloc = alloc_index(rd, an);
 		p.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
-					parse_bool(csv_get(&rd->lat, r, "touch")), batch > 1);
+					field_yes(csv_get(&rd->lat, r, "touch")), batch > 1);
 		if (p.alloc < 0 || p.series < 0) {
 			snprintf(err, errlen, "%s:%zu: too many distinct allocators or series", path, line);
 			goto fail;
@@ -520,12 +510,12 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 		p.p99 = parse_double_c(csv_get(&rd->lat, r, "p99_ns"));
 		p.ci_lo = parse_double_c(csv_get(&rd->lat, r, "median_ci_lo_ns"));
 		p.ci_hi = parse_double_c(csv_get(&rd->lat, r, "median_ci_hi_ns"));
-		p.modes = parse_u64(csv_get(&rd->lat, r, "modes"), &nmodes) == 0 && nmodes == 2 ? 2 : 1;
+		p.modes = field_u64(csv_get(&rd->lat, r, "modes"), &nmodes) == 0 && nmodes == 2 ? 2 : 1;
 		p.mode_lo = parse_double_c(csv_get(&rd->lat, r, "mode1_ns"));
 		p.mode_hi = parse_double_c(csv_get(&rd->lat, r, "mode2_ns"));
-		if (parse_u64(csv_get(&rd->lat, r, "samples"), &p.samples) < 0)
+		if (field_u64(csv_get(&rd->lat, r, "samples"), &p.samples) < 0)
 			p.samples = 0;
-		if (parse_u64(csv_get(&rd->lat, r, "failures"), &p.failures) < 0)
+		if (field_u64(csv_get(&rd->lat, r, "failures"), &p.failures) < 0)
 			p.failures = 0;
 		/* a measured status without a median is not a measurement */
 		if ((p.status == LAT_OK || p.status == LAT_PARTIAL) && !isfinite(p.p50))
@@ -539,17 +529,17 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 			uint64_t bops = 0;
 
 			b.p50 = parse_double_c(csv_get(&rd->lat, r, "batch_p50_ns"));
-			if (parse_u64(csv_get(&rd->lat, r, "batch_ops"), &bops) == 0 && bops > 1 &&
+			if (field_u64(csv_get(&rd->lat, r, "batch_ops"), &bops) == 0 && bops > 1 &&
 			    isfinite(b.p50) && !(batch > 1)) {
 				b.p10 = parse_double_c(csv_get(&rd->lat, r, "batch_p10_ns"));
 				b.p90 = parse_double_c(csv_get(&rd->lat, r, "batch_p90_ns"));
 				b.p99 = b.ci_lo = b.ci_hi = NAN;
 				b.modes = 1;
-				if (parse_u64(csv_get(&rd->lat, r, "batch_samples"), &b.samples) < 0)
+				if (field_u64(csv_get(&rd->lat, r, "batch_samples"), &b.samples) < 0)
 					b.samples = 0;
 				b.status = LAT_OK;
 				b.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
-							parse_bool(csv_get(&rd->lat, r, "touch")), 1);
+							field_yes(csv_get(&rd->lat, r, "touch")), 1);
 				if (b.series < 0) {
 					snprintf(err, errlen, "%s:%zu: too many series", path, line);
 					goto fail;
@@ -605,13 +595,6 @@ const struct lat_point *run_point(const struct run_data *rd, int series, int all
 			return p;
 	}
 	return NULL;
-}
-
-static int cmp_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-
-	return (x > y) - (x < y);
 }
 
 size_t run_series_sizes(const struct run_data *rd, int series, uint64_t **out)
@@ -845,7 +828,7 @@ static void md_how(FILE *f, const struct run_data *rd)
 				fprintf(f, " = ");
 			if (ovn)
 				fprintf(f, "%s ns", ovn);
-			fprintf(f, " per reading, %s", sub && !parse_bool(sub) ? "was NOT subtracted" :
+			fprintf(f, " per reading, %s", sub && !field_yes(sub) ? "was NOT subtracted" :
 				   "was subtracted from every sample");
 		}
 		const char *call = rmeta_get(rd, "call_overhead_mticks");
@@ -894,12 +877,12 @@ static void md_how(FILE *f, const struct run_data *rd)
 	}
 	free(sv);
 	if (ioa) {
-		int on = parse_bool(ioa);
+		int on = field_yes(ioa);
 
 		fprintf(f, "init_on_alloc=%s%s", on ? "1" : "0",
 			on ? " (every slab and page allocation is zeroed, which dominates the large sizes)" : "");
 		if (iof)
-			fprintf(f, ", init_on_free=%s", parse_bool(iof) ? "1" : "0");
+			fprintf(f, ", init_on_free=%s", field_yes(iof) ? "1" : "0");
 		fprintf(f, ". ");
 	}
 	if (cmd)

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "util.h"
 
 #define AGREE_PCT		5.0	/* per-op vs batch, and repeats: "agree" */
 #define AGREE_ABOVE_STEPS	10.0	/* per-op medians this many timer steps or more are comparable */
@@ -305,13 +306,6 @@ static void md_samples(FILE *f, const struct run_data *rd)
 		shown++;
 	}
 	fprintf(f, "\n");
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
 }
 
 /* Median of the finite values of one column over measured rows with repeats; NAN when none. */

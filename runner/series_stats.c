@@ -32,18 +32,12 @@
 #include <string.h>
 
 #include "stats.h"
+#include "util.h"
 
 #define MAD_TO_SIGMA		1.4826		/* normal consistency of the MAD */
 #define MEDIAN_SE_FACTOR	1.2533		/* sqrt(pi / 2): se(median) = this * sigma / sqrt(n) */
 #define Z_999			3.090232306	/* one-sided 0.1 % normal quantile */
 #define DISAGREE_MIN_REL_SD	0.02
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 /* Median of v[0..n) through a scratch copy (n > 0). */
 static double median_copy(const double *v, size_t n, double *scratch)

@@ -27,17 +27,11 @@
 #include <string.h>
 
 #include "stats.h"
+#include "util.h"
 
 #define CI_EXACT_MAX	10000
 #define CI_Z95		1.959963984540054
 #define CI_ALPHA_HALF	0.025
-
-static int cmp_double(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 double stats_percentile_sorted(const double *sorted, size_t n, double q)
 {

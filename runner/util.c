@@ -156,6 +156,13 @@ int cmp_u64(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
+int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
 int mkdir_p(const char *path, unsigned mode)
 {
 	char buf[4096];

@@ -40,8 +40,9 @@ double now_seconds(void);
 int parse_u64(const char *s, uint64_t lo, uint64_t hi, uint64_t *out);
 /* yes/no/true/false/on/off/1/0 -> 1/0; -1 otherwise. */
 int parse_bool(const char *s);
-/* qsort() comparator of uint64_t, ascending. */
+/* qsort() comparators, ascending: uint64_t, double (no NaN expected). */
 int cmp_u64(const void *a, const void *b);
+int cmp_double(const void *a, const void *b);
 
 /*
  * Pins the calling thread to one CPU; setting names what the user should
