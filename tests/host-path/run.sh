@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The host path, proven (issue 13): `make bench` with TARGET=host on a real
+# The host path, proven: `make bench` with TARGET=host on a real
 # Debian 12 system, the way a user meets it. Boots Debian's 6.12 kernel in
 # QEMU on a full Debian 12 root file system (scripts/rootfs-image.sh: systemd,
 # the kernel's own modules and linux-headers package, everything

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Boot one VM for the abuse suite (issue 9): the ioctl fuzzer, then SIGKILLs
+# Boot one VM for the abuse suite: the ioctl fuzzer, then SIGKILLs
 # of `allocbench run` at seeded random moments of every experiment kind,
 # with slab debugging on (slub_debug=FZPU) so that memory errors show in
 # dmesg. Used by tests/integration/run.sh (a CI-sized slice) and by
