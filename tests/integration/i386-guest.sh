@@ -21,7 +21,20 @@ if [ "$quick" != - ]; then
 	step run allocbench run -c "$quick" -o /out/run --no-report $meta
 fi
 [ -x /bin/abi-abuse ] && step abi /bin/abi-abuse
+# The starting areas once the kernel has let go of what the module load
+# left behind: it frees the module's init sections from a work item after an
+# RCU grace period, so right after `allocbench load` they may still be listed.
+# Taken when two looks half a second apart agree (at most 10 s).
 cat /proc/vmallocinfo > vmallocinfo-start.txt
+tries=0
+while [ $tries -lt 20 ]; do
+	sleep 0.5
+	cat /proc/vmallocinfo > vmallocinfo-look.txt
+	cmp -s vmallocinfo-start.txt vmallocinfo-look.txt && break
+	mv vmallocinfo-look.txt vmallocinfo-start.txt
+	tries=$((tries + 1))
+done
+rm -f vmallocinfo-look.txt
 dmesg > dmesg-before-vspace.txt
 grep -E '^(MemFree|MemAvailable):' /proc/meminfo > meminfo-start.txt
 step vspace allocbench run -c "$vspace" -o /out/vspace --no-report $meta
