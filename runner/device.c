@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/sysinfo.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -65,8 +66,18 @@ int device_ioctl(struct device *d, unsigned long cmd, void *arg)
 	}
 }
 
+/* Where `make module` leaves the module for the running kernel, for messages. */
+static const char *ko_hint(char *buf, size_t len)
+{
+	struct utsname u;
+
+	snprintf(buf, len, "build/%s/module/allocbench.ko", uname(&u) == 0 ? u.release : "$(uname -r)");
+	return buf;
+}
+
 int device_open(struct device *d)
 {
+	char ko[sizeof(((struct utsname *)0)->release) + 32];
 	int err;
 
 	memset(d, 0, sizeof(*d));
@@ -78,9 +89,9 @@ int device_open(struct device *d)
 		switch (e) {
 		case ENOENT:
 			ab_err("%s does not exist: the allocbench module is not loaded.\n"
-			       "  Load it:  sudo allocbench load bench-module/allocbench.ko\n"
+			       "  Build and load it:  make module && sudo runner/allocbench load %s\n"
 			       "  or run `make bench`, which builds it and falls back to a VM when this kernel cannot load it.",
-			       ALLOCBENCH_DEVICE);
+			       ALLOCBENCH_DEVICE, ko_hint(ko, sizeof(ko)));
 			break;
 		case EACCES:
 		case EPERM:
@@ -90,7 +101,7 @@ int device_open(struct device *d)
 		case ENXIO:
 		case ENODEV:
 			ab_err("%s exists but no driver answers: the module was unloaded; load it again "
-			       "(sudo allocbench load bench-module/allocbench.ko).", ALLOCBENCH_DEVICE);
+			       "(sudo allocbench load %s).", ALLOCBENCH_DEVICE, ko_hint(ko, sizeof(ko)));
 			break;
 		default:
 			ab_err("cannot open %s: %s", ALLOCBENCH_DEVICE, strerror(e));
@@ -114,9 +125,9 @@ int device_open(struct device *d)
 		return EXIT_NO_MODULE;
 	}
 	if (d->info.abi_version != ALLOCBENCH_ABI_VERSION) {
-		ab_err("module ABI %u, runner ABI %d: rebuild the runner and the module from the same tree, "
-		       "then reload (sudo allocbench unload; sudo allocbench load bench-module/allocbench.ko).",
-		       d->info.abi_version, ALLOCBENCH_ABI_VERSION);
+		ab_err("module ABI %u, runner ABI %d: rebuild the runner and the module from the same tree "
+		       "(make runner module), then reload (sudo allocbench unload; sudo allocbench load %s).",
+		       d->info.abi_version, ALLOCBENCH_ABI_VERSION, ko_hint(ko, sizeof(ko)));
 		device_close(d);
 		return EXIT_NO_MODULE;
 	}

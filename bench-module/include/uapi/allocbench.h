@@ -24,9 +24,12 @@
  * of MemAvailable (-ENOMEM for the request that would cross it).
  *
  * The module measures and nothing else: samples are raw timer ticks with no
- * overhead subtracted. The runner subtracts allocbench_info.timer_overhead_ticks
- * once per sample and call_overhead_mticks per allocator call in it, converts
- * ticks to ns with timer_hz and computes every statistic.
+ * overhead subtracted, and the runner computes every statistic. For latency
+ * it times the same loop through ALLOCBENCH_RUN_NULL beside each series and
+ * subtracts that harness's median; where it has no such series (the other
+ * kinds, old latency runs) it subtracts allocbench_info.timer_overhead_ticks
+ * once per sample and call_overhead_mticks per allocator call in it. Ticks
+ * become ns through timer_hz.
  */
 #ifndef _UAPI_ALLOCBENCH_H
 #define _UAPI_ALLOCBENCH_H
