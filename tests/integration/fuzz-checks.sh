@@ -88,7 +88,9 @@ for c in "${checks[@]}"; do
 		fi
 		;;
 	kills)
-		if [ ! -d "$dir/kills" ]; then
+		if [ "$(kv kills_asked)" = 0 ]; then
+			echo "  info kills: none asked for (KILLS=0)"
+		elif [ ! -d "$dir/kills" ]; then
 			ko "kills: no kills/ folder (guest script exit $(rc kills))"
 		elif out=$(bash "$here/kill-checks.sh" "$dir" 2>&1); then
 			ok "kills: $(echo "$out" | grep -c '^PASS') checks over $(ls "$dir"/kills/*.env | wc -l) SIGKILLs, $(grep -l '^killed=yes' "$dir"/kills/*.env | wc -l) of them mid-run ($(kv kills_s) s)"

@@ -73,6 +73,7 @@ note unloaded_high "$(high_units)"
 step reload allocbench load /data/allocbench.ko
 step info allocbench info
 
+note kills_asked "$kills"
 if [ "$kills" -gt 0 ]; then
 	set --
 	for kind in latency access mapping probe frag overhead; do

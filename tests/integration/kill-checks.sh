@@ -34,7 +34,14 @@ for e in "$dir"/kills/*.env; do
 	else
 		ko "$name: $when: runner status $st (neither killed nor finished)"
 	fi
-	check "$name: MemFree + per-CPU lists back within 2 % ($(kk baseline_free_kb) -> $(kk after_free_kb) kB, $(kk free_delta_percent) %)" \
+	# where memory went (kB, after minus before), the pages on per-CPU lists
+	# and what the killed run wrote (the guest's files live in RAM)
+	where=$(awk 'NR == FNR { a[$1] = $2; next }
+		$1 in a && $1 ~ /^(MemFree|Slab|SUnreclaim|KernelStack|PageTables|VmallocUsed|Percpu|Shmem|AnonPages|Unevictable):$/ {
+			d = $2 - a[$1]; if (d != 0) { printf "%s%s %+d", sep, $1, d; sep = ", " } }' \
+		"${e%.env}.meminfo-before" "${e%.env}.meminfo-after" 2>/dev/null)
+	where="${where:-meminfo not recorded}; per-CPU lists $(kk after_pcp_pages) pages; killed run's files $(kk killed_run_kb) kB"
+	check "$name: MemFree + per-CPU lists back within 2 % ($(kk baseline_free_kb) -> $(kk after_free_kb) kB, $(kk free_delta_percent) %; $where)" \
 		[ "$(kk free_recovered)" = yes ]
 	# Per zone, free blocks of order >= 9 (order-9 units) lost across the kill
 	# may not exceed what a whole run that is not killed loses (the control:
@@ -51,7 +58,7 @@ for e in "$dir"/kills/*.env; do
 				if (loss > c + 2) ok = 0
 			}
 			print (ok ? "ok " : "no ") out }')
-	check "$name: free blocks of order >= 9 per zone back, no fewer than a whole run leaves, minus 2 ($(kk baseline_high) -> $(kk after_high) after $(kk settle_s) s: ${verdict#* })" \
+	check "$name: free blocks of order >= 9 per zone back, no fewer than a whole run leaves, minus 2 ($(kk baseline_high) -> $(kk after_high) after $(kk settle_s) s: ${verdict#* }; $where)" \
 		[ "${verdict%% *}" = ok ]
 	# The runner writes NAME.tmp and renames it when whole: a final name is
 	# whole; a killed run keeps *.tmp and config.conf, and no meta.csv.

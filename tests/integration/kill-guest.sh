@@ -47,6 +47,7 @@ for spec in "$@"; do
 		base_free=$(free_kb) base_high=$(high_units) kptr0=$(kptr)
 		note baseline_free_kb "$base_free"
 		note baseline_high "$base_high"
+		cp /proc/meminfo "$dir.meminfo-before"
 
 		allocbench run -c "$conf" -o "$dir" --no-report -q >"$dir.log" 2>&1 &
 		pid=$!
@@ -65,6 +66,12 @@ for spec in "$@"; do
 		note high_recovered "$(high_ok "$base_high" "$settle_high" && echo yes || echo no)"
 		note settle_s "$settle_s"
 		cp /proc/buddyinfo "$dir.buddyinfo" 2>/dev/null
+		# where the memory is, for a failure's message: the kernel's
+		# counters, the pages on per-CPU lists, what the killed run wrote
+		# (the guest's files live in RAM)
+		cp /proc/meminfo "$dir.meminfo-after"
+		note after_pcp_pages "$(awk '$1=="count:"{s+=$2} END{print s+0}' /proc/zoneinfo)"
+		note killed_run_kb "$(du -sk "$dir" 2>/dev/null | cut -f1)"
 
 		results_state "$dir"
 		note final_csvs "$final_csvs"
