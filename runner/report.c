@@ -16,10 +16,8 @@
 
 #include "names.h"
 #include "report.h"
-#include "report_access.h"
-#include "report_limits.h"
-#include "report_perf.h"
-#include "report_scale.h"
+#include "report_parts.h"
+#include "rundir.h"
 #include "util.h"
 
 /* Order of ops in reports and charts. */
@@ -446,15 +444,8 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
 		goto fail;
 	}
-	/* a run of [access]/[mapping] alone has no latency.csv */
-	if (access_run_without_latency(dir))
-		return 0;
-	/* nor one of [probe]/[frag]/[overhead] alone */
-	if (limits_run_without_latency(dir))
-		return 0;
-	if (scale_run_without_latency(dir))	/* [scale] alone */
-		return 0;
-	if (perf_run_without_latency(dir))	/* deep dives alone (make perf) */
+	/* a run of other kinds alone ([access], [probe], [scale], deep dives ...) has no latency.csv */
+	if (!rundir_exists(dir, "latency.csv") && report_parts_any_present(dir))
 		return 0;
 	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
 		goto fail;
@@ -626,68 +617,6 @@ int run_series_has_alloc(const struct run_data *rd, int series, int alloc)
 }
 
 /* ---- report.md ---- */
-
-static void md_cell(char *buf, size_t len, const struct lat_point *p, int range)
-{
-	char a[32], b[32];
-
-	if (!p) {
-		snprintf(buf, len, " ");
-		return;
-	}
-	switch (p->status) {
-	case LAT_OK:
-	case LAT_PARTIAL:
-		if (range) {
-			fmt_ns(a, sizeof(a), p->p10);
-			fmt_ns(b, sizeof(b), p->p90);
-			snprintf(buf, len, "%s–%s", a, b);
-		} else {
-			fmt_ns(a, sizeof(a), p->p50);
-			snprintf(buf, len, "%s%s", a, p->status == LAT_PARTIAL ? " ~" : "");
-		}
-		break;
-	case LAT_FAILED:
-		snprintf(buf, len, "**FAIL**");
-		break;
-	case LAT_UNSUPPORTED:
-	case LAT_SKIPPED:
-		snprintf(buf, len, "n/a");
-		break;
-	default:
-		snprintf(buf, len, " ");
-	}
-}
-
-static void md_table(FILE *f, const struct run_data *rd, int s, int range)
-{
-	uint64_t *sizes;
-	size_t ns = run_series_sizes(rd, s, &sizes), i, a;
-	char buf[96];
-
-	fprintf(f, "| size |");
-	for (a = 0; a < rd->nalloc; a++)
-		if (run_series_has_alloc(rd, s, (int)a))
-			fprintf(f, " %s |", rd->alloc_names[a]);
-	fprintf(f, "\n|---:|");
-	for (a = 0; a < rd->nalloc; a++)
-		if (run_series_has_alloc(rd, s, (int)a))
-			fprintf(f, "---:|");
-	fprintf(f, "\n");
-	for (i = 0; i < ns; i++) {
-		fmt_bytes(buf, sizeof(buf), sizes[i]);
-		fprintf(f, "| %s |", buf);
-		for (a = 0; a < rd->nalloc; a++) {
-			if (!run_series_has_alloc(rd, s, (int)a))
-				continue;
-			md_cell(buf, sizeof(buf), run_point(rd, s, (int)a, sizes[i]), range);
-			fprintf(f, " %s |", buf);
-		}
-		fprintf(f, "\n");
-	}
-	free(sizes);
-	fprintf(f, "\n");
-}
 
 static void md_bytes_fact(FILE *f, const struct run_data *rd, const char *label, const char *key,
 			  const char *what)
@@ -900,10 +829,9 @@ static void md_how(FILE *f, const struct run_data *rd)
 
 int report_write_md(const struct run_data *rd, const char *charts_note, int charts_ok)
 {
-	char path[4200], tmp[4300], chart[4400];
+	char path[4200], tmp[4300];
 	const char *name = rmeta_any(rd, NULL, "run_name", "name", NULL);
 	const char *accel = rmeta_get(rd, "accelerator");
-	size_t s;
 	FILE *f;
 	int fd;
 
@@ -927,34 +855,9 @@ int report_write_md(const struct run_data *rd, const char *charts_note, int char
 			   "within this run only.**\n\n");
 	md_how(f, rd);
 
-	for (s = 0; s < rd->nseries; s++) {
-		const struct lat_series *se = &rd->series[s];
-
-		fprintf(f, "## Latency: op `%s`, %s%s%s\n\n", se->op, gfp_title(se->gfp),
-			se->touch ? ", memory touched" : "",
-			se->batched ? ", batch-timed (per operation, batches of several operations)" : "");
-		if (!se->batched) {
-			snprintf(chart, sizeof(chart), "%s/charts/latency-%s.svg", rd->dir, se->slug);
-			if (charts_ok && access(chart, R_OK) == 0)
-				fprintf(f, "![latency of %s](charts/latency-%s.svg)\n\n"
-					   "PNG: [charts/latency-%s.png](charts/latency-%s.png)\n\n",
-					se->op, se->slug, se->slug, se->slug);
-			else
-				fprintf(f, "_Chart not rendered: %s._\n\n", charts_note && *charts_note ?
-					charts_note : "see the output of `allocbench report`");
-		}
-		fprintf(f, "Median per operation:\n\n");
-		md_table(f, rd, (int)s, 0);
-		fprintf(f, "p10–p90:\n\n");
-		md_table(f, rd, (int)s, 1);
-	}
-	if (rd->nseries == 0 && rd->have_lat)
-		fprintf(f, "latency.csv holds no rows.\n\n");
-	access_write_md(f, rd, charts_ok);
-	limits_write_md(f, rd, charts_ok);
-	scale_write_md(f, rd, charts_ok);
-	perf_write_md(f, rd);
-	quality_write_md(f, rd);
+	for (const struct report_part *const *part = report_parts; *part; part++)
+		if ((*part)->write_md)
+			(*part)->write_md(f, rd, charts_ok, charts_note);
 	md_facts(f, rd);
 	md_failures(f, rd);
 	fprintf(f, "---\nRebuilt from the run's CSV files by `allocbench report`; module %s, runner %s.\n",
