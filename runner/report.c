@@ -426,124 +426,194 @@ static int check_lat_numbers(const struct csv_table *t, size_t r, const char *pa
 	return 0;
 }
 
-int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
+static int out_of_memory(const struct run_data *rd, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: out of memory", rd->dir);
+	return -1;
+}
+
+/* The allocators of the ABI, in its order: tables and charts list them first. */
+static int add_abi_allocators(struct run_data *rd)
+{
+	for (unsigned i = 0; allocator_name(i); i++)
+		if (alloc_index(rd, allocator_name(i)) < 0)
+			return -1;
+	return 0;
+}
+
+/* DIR/meta.csv, which every run has: key,value. 0, or -1 with err. */
+static int load_meta(const char *dir, struct run_data *rd, char *err, size_t errlen)
+{
+	if (load_csv(dir, "meta.csv", &rd->meta, err, errlen) < 0)
+		return -1;
+	if (csv_column(&rd->meta, "key") < 0 || csv_column(&rd->meta, "value") < 0) {
+		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* DIR/latency.csv (path) with the columns every row needs. 0, or -1 with err. */
+static int load_latency_table(const char *dir, struct run_data *rd, const char *path, char *err, size_t errlen)
 {
 	static const char *const required[] = { "allocator", "op", "size_bytes", "status" };
+
+	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
+		return -1;
+	rd->have_lat = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++) {
+		if (csv_column(&rd->lat, required[i]) < 0) {
+			snprintf(err, errlen, "%s:1: missing column '%s'", path, required[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The row's gfp profile; empty or absent: kernel. */
+static const char *row_gfp(const struct csv_table *t, size_t r)
+{
+	const char *gfp = csv_get(t, r, "gfp");
+
+	return gfp && *gfp ? gfp : "kernel";
+}
+
+/* The figures of row r (checked by check_lat_numbers) into p. */
+static void lat_row_figures(const struct csv_table *t, size_t r, struct lat_point *p)
+{
+	uint64_t nmodes;
+
+	p->p10 = parse_double_c(csv_get(t, r, "p10_ns"));
+	p->p50 = parse_double_c(csv_get(t, r, "p50_ns"));
+	p->p90 = parse_double_c(csv_get(t, r, "p90_ns"));
+	p->p99 = parse_double_c(csv_get(t, r, "p99_ns"));
+	p->ci_lo = parse_double_c(csv_get(t, r, "median_ci_lo_ns"));
+	p->ci_hi = parse_double_c(csv_get(t, r, "median_ci_hi_ns"));
+	p->modes = field_u64(csv_get(t, r, "modes"), &nmodes) == 0 && nmodes == 2 ? 2 : 1;
+	p->mode_lo = parse_double_c(csv_get(t, r, "mode1_ns"));
+	p->mode_hi = parse_double_c(csv_get(t, r, "mode2_ns"));
+	if (field_u64(csv_get(t, r, "samples"), &p->samples) < 0)
+		p->samples = 0;
+	if (field_u64(csv_get(t, r, "failures"), &p->failures) < 0)
+		p->failures = 0;
+	/* a measured status without a median is not a measurement */
+	if ((p->status == LAT_OK || p->status == LAT_PARTIAL) && !isfinite(p->p50))
+		p->status = p->samples || p->failures ? LAT_FAILED : LAT_SKIPPED;
+}
+
+/*
+ * Row r of latency.csv as the point it measured, and its batch column.
+ * 0, or -1 with "FILE:LINE: ..." in err.
+ */
+static int lat_row_point(struct run_data *rd, size_t r, const char *path, struct lat_point *p,
+			 uint64_t *batch, char *err, size_t errlen)
+{
+	const char *an = csv_get(&rd->lat, r, "allocator");
+	const char *op = csv_get(&rd->lat, r, "op");
+	const char *bs = csv_get(&rd->lat, r, "batch");
+	const char *st = csv_get(&rd->lat, r, "status");
+	size_t line = r + 2;	/* physical line when no field spans lines */
+
+	*p = (struct lat_point){ 0 };
+	*batch = 1;
+	if (!*an || !*op) {
+		snprintf(err, errlen, "%s:%zu: empty allocator or op", path, line);
+		return -1;
+	}
+	if (field_u64(csv_get(&rd->lat, r, "size_bytes"), &p->size) < 0 || p->size == 0) {
+		snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line, csv_get(&rd->lat, r, "size_bytes"));
+		return -1;
+	}
+	if (parse_status(st, &p->status) < 0) {
+		snprintf(err, errlen, "%s:%zu: unknown status '%s' (ok, partial, failed, unsupported, skipped)",
+			 path, line, st);
+		return -1;
+	}
+	if (bs && *bs && field_u64(bs, batch) < 0) {
+		snprintf(err, errlen, "%s:%zu: bad batch '%s'", path, line, bs);
+		return -1;
+	}
+	if (check_lat_numbers(&rd->lat, r, path, line, err, errlen) < 0)
+		return -1;
+	p->alloc = alloc_index(rd, an);
+	p->series = series_index(rd, op, row_gfp(&rd->lat, r), field_yes(csv_get(&rd->lat, r, "touch")),
+				 *batch > 1);
+	if (p->alloc < 0 || p->series < 0) {
+		snprintf(err, errlen, "%s:%zu: too many distinct allocators or series", path, line);
+		return -1;
+	}
+	lat_row_figures(&rd->lat, r, p);
+	return 0;
+}
+
+/*
+ * The batch-timed figures of per-op point p (row r), when the runner took
+ * them, as a point of the batch-timed series. 0, or -1 with err.
+ */
+static int add_batch_point(struct run_data *rd, size_t r, const struct lat_point *p, uint64_t batch,
+			   const char *path, char *err, size_t errlen)
+{
+	const struct csv_table *t = &rd->lat;
+	struct lat_point b = *p;
+	uint64_t bops = 0;
+
+	b.p50 = parse_double_c(csv_get(t, r, "batch_p50_ns"));
+	if (field_u64(csv_get(t, r, "batch_ops"), &bops) != 0 || bops <= 1 || !isfinite(b.p50) || batch > 1)
+		return 0;
+	b.p10 = parse_double_c(csv_get(t, r, "batch_p10_ns"));
+	b.p90 = parse_double_c(csv_get(t, r, "batch_p90_ns"));
+	b.p99 = b.ci_lo = b.ci_hi = NAN;
+	b.modes = 1;
+	if (field_u64(csv_get(t, r, "batch_samples"), &b.samples) < 0)
+		b.samples = 0;
+	b.status = LAT_OK;
+	b.series = series_index(rd, csv_get(t, r, "op"), row_gfp(t, r), field_yes(csv_get(t, r, "touch")), 1);
+	if (b.series < 0) {
+		snprintf(err, errlen, "%s:%zu: too many series", path, r + 2);
+		return -1;
+	}
+	if (add_point(rd, &b) < 0)
+		return out_of_memory(rd, err, errlen);
+	return 0;
+}
+
+/* Every row of latency.csv (path) as points. 0, or -1 with err. */
+static int load_latency_rows(struct run_data *rd, const char *path, char *err, size_t errlen)
+{
+	for (size_t r = 0; r < rd->lat.nrows; r++) {
+		struct lat_point p;
+		uint64_t batch;
+
+		if (lat_row_point(rd, r, path, &p, &batch, err, errlen) < 0)
+			return -1;
+		if (add_point(rd, &p) < 0)
+			return out_of_memory(rd, err, errlen);
+		if (add_batch_point(rd, r, &p, batch, path, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
+{
 	char path[4200];
-	size_t i, r;
 
 	memset(rd, 0, sizeof(*rd));
 	snprintf(rd->dir, sizeof(rd->dir), "%s", dir);
-	for (i = 0; allocator_name((unsigned)i); i++)	/* ABI order first */
-		if (alloc_index(rd, allocator_name((unsigned)i)) < 0)
-			goto oom;
-
-	if (load_csv(dir, "meta.csv", &rd->meta, err, errlen) < 0)
-		goto fail;
-	if (csv_column(&rd->meta, "key") < 0 || csv_column(&rd->meta, "value") < 0) {
-		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
+	if (add_abi_allocators(rd) < 0) {
+		out_of_memory(rd, err, errlen);
 		goto fail;
 	}
+	if (load_meta(dir, rd, err, errlen) < 0)
+		goto fail;
 	/* a run of other kinds alone ([access], [probe], [scale], deep dives ...) has no latency.csv */
 	if (!rundir_exists(dir, "latency.csv") && report_parts_any_present(dir))
 		return 0;
-	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
-		goto fail;
-	rd->have_lat = 1;
 	snprintf(path, sizeof(path), "%s/latency.csv", dir);
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (csv_column(&rd->lat, required[i]) < 0) {
-			snprintf(err, errlen, "%s:1: missing column '%s'", path, required[i]);
-			goto fail;
-		}
-	}
-
-	for (r = 0; r < rd->lat.nrows; r++) {
-		const char *an = csv_get(&rd->lat, r, "allocator");
-		const char *op = csv_get(&rd->lat, r, "op");
-		const char *gfp = csv_get(&rd->lat, r, "gfp");
-		const char *bs = csv_get(&rd->lat, r, "batch");
-		const char *st = csv_get(&rd->lat, r, "status");
-		struct lat_point p = { 0 };
-		uint64_t batch = 1, nmodes;
-		size_t line = r + 2;	/* physical line when no field spans lines */
-
-		if (!*an || !*op) {
-			snprintf(err, errlen, "%s:%zu: empty allocator or op", path, line);
-			goto fail;
-		}
-		if (field_u64(csv_get(&rd->lat, r, "size_bytes"), &p.size) < 0 || p.size == 0) {
-			snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line,
-				 csv_get(&rd->lat, r, "size_bytes"));
-			goto fail;
-		}
-		if (parse_status(st, &p.status) < 0) {
-			snprintf(err, errlen, "%s:%zu: unknown status '%s' (ok, partial, failed, unsupported, skipped)",
-				 path, line, st);
-			goto fail;
-		}
-		if (bs && *bs && field_u64(bs, &batch) < 0) {
-			snprintf(err, errlen, "%s:%zu: bad batch '%s'", path, line, bs);
-			goto fail;
-		}
-		if (check_lat_numbers(&rd->lat, r, path, line, err, errlen) < 0)
-			goto fail;
-		p.alloc = alloc_index(rd, an);
-		p.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
-					field_yes(csv_get(&rd->lat, r, "touch")), batch > 1);
-		if (p.alloc < 0 || p.series < 0) {
-			snprintf(err, errlen, "%s:%zu: too many distinct allocators or series", path, line);
-			goto fail;
-		}
-		p.p10 = parse_double_c(csv_get(&rd->lat, r, "p10_ns"));
-		p.p50 = parse_double_c(csv_get(&rd->lat, r, "p50_ns"));
-		p.p90 = parse_double_c(csv_get(&rd->lat, r, "p90_ns"));
-		p.p99 = parse_double_c(csv_get(&rd->lat, r, "p99_ns"));
-		p.ci_lo = parse_double_c(csv_get(&rd->lat, r, "median_ci_lo_ns"));
-		p.ci_hi = parse_double_c(csv_get(&rd->lat, r, "median_ci_hi_ns"));
-		p.modes = field_u64(csv_get(&rd->lat, r, "modes"), &nmodes) == 0 && nmodes == 2 ? 2 : 1;
-		p.mode_lo = parse_double_c(csv_get(&rd->lat, r, "mode1_ns"));
-		p.mode_hi = parse_double_c(csv_get(&rd->lat, r, "mode2_ns"));
-		if (field_u64(csv_get(&rd->lat, r, "samples"), &p.samples) < 0)
-			p.samples = 0;
-		if (field_u64(csv_get(&rd->lat, r, "failures"), &p.failures) < 0)
-			p.failures = 0;
-		/* a measured status without a median is not a measurement */
-		if ((p.status == LAT_OK || p.status == LAT_PARTIAL) && !isfinite(p.p50))
-			p.status = p.samples || p.failures ? LAT_FAILED : LAT_SKIPPED;
-
-		if (add_point(rd, &p) < 0)
-			goto oom;
-		/* the batch-timed figures of the same point, when the runner took them */
-		{
-			struct lat_point b = p;
-			uint64_t bops = 0;
-
-			b.p50 = parse_double_c(csv_get(&rd->lat, r, "batch_p50_ns"));
-			if (field_u64(csv_get(&rd->lat, r, "batch_ops"), &bops) == 0 && bops > 1 &&
-			    isfinite(b.p50) && !(batch > 1)) {
-				b.p10 = parse_double_c(csv_get(&rd->lat, r, "batch_p10_ns"));
-				b.p90 = parse_double_c(csv_get(&rd->lat, r, "batch_p90_ns"));
-				b.p99 = b.ci_lo = b.ci_hi = NAN;
-				b.modes = 1;
-				if (field_u64(csv_get(&rd->lat, r, "batch_samples"), &b.samples) < 0)
-					b.samples = 0;
-				b.status = LAT_OK;
-				b.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
-							field_yes(csv_get(&rd->lat, r, "touch")), 1);
-				if (b.series < 0) {
-					snprintf(err, errlen, "%s:%zu: too many series", path, line);
-					goto fail;
-				}
-				if (add_point(rd, &b) < 0)
-					goto oom;
-			}
-		}
-	}
+	if (load_latency_table(dir, rd, path, err, errlen) < 0 || load_latency_rows(rd, path, err, errlen) < 0)
+		goto fail;
 	sort_series(rd);
 	return 0;
-oom:
-	snprintf(err, errlen, "%s: out of memory", dir);
 fail:
 	run_free(rd);
 	return -1;
@@ -721,55 +791,48 @@ static void md_failures(FILE *f, const struct run_data *rd)
 		fprintf(f, "No allocation failed in this run.\n\n");
 }
 
-static void md_how(FILE *f, const struct run_data *rd)
+/* The timer, its overhead and the call overhead, and whether they were subtracted. */
+static void md_how_timer(FILE *f, const struct run_data *rd, int harness)
 {
 	const char *timer = rmeta_any(rd, NULL, "timer_kind", NULL);
 	const char *hz = rmeta_get(rd, "timer_hz");
 	const char *ovt = rmeta_get(rd, "timer_overhead_ticks");
 	const char *ovn = rmeta_get(rd, "timer_overhead_ns");
 	const char *sub = rmeta_any(rd, NULL, "timer_overhead_subtracted", "overhead_subtracted", NULL);
-	const char *ioa = rmeta_get(rd, "init_on_alloc"), *iof = rmeta_get(rd, "init_on_free");
-	const char *cmd = rmeta_get(rd, "cmdline");
-	const char *cpu = rmeta_any(rd, NULL, "cpu_pinned", "pinned_cpu", NULL);
+	const char *call = rmeta_get(rd, "call_overhead_mticks");
+
+	if (!timer) {
+		fprintf(f, "The timer is not recorded in meta.csv. ");
+		return;
+	}
+	fprintf(f, "Times were read with the %s timer", timer);
+	if (hz)
+		fprintf(f, " (%s Hz)", hz);
+	if ((ovt || ovn) && !harness) {
+		fprintf(f, "; its own overhead, ");
+		if (ovt)
+			fprintf(f, "%s ticks", ovt);
+		if (ovt && ovn)
+			fprintf(f, " = ");
+		if (ovn)
+			fprintf(f, "%s ns", ovn);
+		fprintf(f, " per reading, %s", sub && !field_yes(sub) ? "was NOT subtracted" :
+			   "was subtracted from every sample");
+	}
+	if (call && !harness)
+		fprintf(f, "; the module reaches each allocator through a function pointer, and "
+			   "that call's own cost (%.3f ticks, measured at load with an empty "
+			   "allocator) was subtracted per call", atof(call) / 1000.0);
+	fprintf(f, ". ");
+}
+
+/* Warm-up, the time budget and the repeats: how many samples a point was given. */
+static void md_how_plan(FILE *f, const struct run_data *rd, int harness)
+{
 	const char *it = rmeta_get(rd, "iterations"), *mins = rmeta_get(rd, "min_samples");
 	const char *bud = rmeta_get(rd, "time_budget_ms"), *wu = rmeta_get(rd, "warmup");
 	const char *rep = rmeta_get(rd, "repeat");
-	/* Runs with a harness column subtracted a measured harness, not these load-time minima. */
-	int harness = csv_column(&rd->lat, "harness_ns") >= 0;
-	uint64_t smin = UINT64_MAX, smax = 0, *sv;
-	size_t i, n = 0;
 
-	fprintf(f, "## How this was measured\n\n");
-	fprintf(f, "Each point is the distribution of single-operation latencies of one allocator at "
-		   "one size, measured by allocbench.ko in the kernel");
-	if (cpu)
-		fprintf(f, " on CPU %s (the runner pins itself there)", cpu);
-	fprintf(f, ". ");
-	if (timer) {
-		fprintf(f, "Times were read with the %s timer", timer);
-		if (hz)
-			fprintf(f, " (%s Hz)", hz);
-		if ((ovt || ovn) && !harness) {
-			fprintf(f, "; its own overhead, ");
-			if (ovt)
-				fprintf(f, "%s ticks", ovt);
-			if (ovt && ovn)
-				fprintf(f, " = ");
-			if (ovn)
-				fprintf(f, "%s ns", ovn);
-			fprintf(f, " per reading, %s", sub && !field_yes(sub) ? "was NOT subtracted" :
-				   "was subtracted from every sample");
-		}
-		const char *call = rmeta_get(rd, "call_overhead_mticks");
-
-		if (call && !harness)
-			fprintf(f, "; the module reaches each allocator through a function pointer, and "
-				   "that call's own cost (%.3f ticks, measured at load with an empty "
-				   "allocator) was subtracted per call", atof(call) / 1000.0);
-		fprintf(f, ". ");
-	} else {
-		fprintf(f, "The timer is not recorded in meta.csv. ");
-	}
 	if (wu && harness)
 		fprintf(f, "A point's first sub-series started after up to %s untimed warm-up operations, "
 			   "later ones after up to 16 (fewer where they would take more than a sub-series' "
@@ -787,6 +850,14 @@ static void md_how(FILE *f, const struct run_data *rd)
 	if (rep && strcmp(rep, "1"))
 		fprintf(f, "The whole plan ran %s times in different shuffled orders and each row pools "
 			   "the samples of every repeat. ", rep);
+}
+
+/* The range and median of the samples the measured points hold. */
+static void md_how_samples(FILE *f, const struct run_data *rd)
+{
+	uint64_t smin = UINT64_MAX, smax = 0, *sv;
+	size_t i, n = 0;
+
 	sv = malloc((rd->npts ? rd->npts : 1) * sizeof(*sv));
 	for (i = 0; sv && i < rd->npts; i++) {
 		const struct lat_point *p = &rd->pts[i];
@@ -805,6 +876,14 @@ static void md_how(FILE *f, const struct run_data *rd)
 			(unsigned long long)smin, (unsigned long long)smax, (unsigned long long)sv[n / 2]);
 	}
 	free(sv);
+}
+
+/* Kernel settings that change the figures: init_on_alloc/free, the command line. */
+static void md_how_kernel(FILE *f, const struct run_data *rd)
+{
+	const char *ioa = rmeta_get(rd, "init_on_alloc"), *iof = rmeta_get(rd, "init_on_free");
+	const char *cmd = rmeta_get(rd, "cmdline");
+
 	if (ioa) {
 		int on = field_yes(ioa);
 
@@ -816,6 +895,24 @@ static void md_how(FILE *f, const struct run_data *rd)
 	}
 	if (cmd)
 		fprintf(f, "Kernel command line: `%s`. ", cmd);
+}
+
+static void md_how(FILE *f, const struct run_data *rd)
+{
+	const char *cpu = rmeta_any(rd, NULL, "cpu_pinned", "pinned_cpu", NULL);
+	/* Runs with a harness column subtracted a measured harness, not these load-time minima. */
+	int harness = csv_column(&rd->lat, "harness_ns") >= 0;
+
+	fprintf(f, "## How this was measured\n\n");
+	fprintf(f, "Each point is the distribution of single-operation latencies of one allocator at "
+		   "one size, measured by allocbench.ko in the kernel");
+	if (cpu)
+		fprintf(f, " on CPU %s (the runner pins itself there)", cpu);
+	fprintf(f, ". ");
+	md_how_timer(f, rd, harness);
+	md_how_plan(f, rd, harness);
+	md_how_samples(f, rd);
+	md_how_kernel(f, rd);
 	fprintf(f, "\n\n");
 	harness = quality_how_md(f, rd);
 	fprintf(f, "The tables give the median; charts add the p10–p90 band. Statistics are exact order "
