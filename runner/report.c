@@ -454,7 +454,8 @@ static int load_meta(const char *dir, struct run_data *rd, char *err, size_t err
 }
 
 /* DIR/latency.csv (path) with the columns every row needs. 0, or -1 with err. */
-static int load_latency_table(const char *dir, struct run_data *rd, const char *path, char *err, size_t errlen)
+static int load_latency_table(const char *dir, struct run_data *rd, const char *path,
+			      char *err, size_t errlen)
 {
 	static const char *const required[] = { "allocator", "op", "size_bytes", "status" };
 
@@ -521,7 +522,8 @@ static int lat_row_point(struct run_data *rd, size_t r, const char *path, struct
 		return -1;
 	}
 	if (field_u64(csv_get(&rd->lat, r, "size_bytes"), &p->size) < 0 || p->size == 0) {
-		snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line, csv_get(&rd->lat, r, "size_bytes"));
+		snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line,
+			 csv_get(&rd->lat, r, "size_bytes"));
 		return -1;
 	}
 	if (parse_status(st, &p->status) < 0) {
@@ -610,7 +612,9 @@ int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
 	if (!rundir_exists(dir, "latency.csv") && report_parts_any_present(dir))
 		return 0;
 	snprintf(path, sizeof(path), "%s/latency.csv", dir);
-	if (load_latency_table(dir, rd, path, err, errlen) < 0 || load_latency_rows(rd, path, err, errlen) < 0)
+	if (load_latency_table(dir, rd, path, err, errlen) < 0)
+		goto fail;
+	if (load_latency_rows(rd, path, err, errlen) < 0)
 		goto fail;
 	sort_series(rd);
 	return 0;
