@@ -8,11 +8,11 @@
 #include "report.h"
 
 /*
- * Renders DIR/charts/latency-<slug>.svg and .png for every per-op series,
- * then the charts of the access and limits parts (report_access.c,
- * report_limits.c). Data and variables go to DIR/charts/data/ (for latency
- * latency-<slug>.{dat,fail,vars.gp}) so that each chart can be re-rendered
- * by hand (see plots/latency.gp).
+ * Renders the charts of every report part (report_parts.c) as
+ * DIR/charts/NAME.svg and .png: latency-<slug> for every per-op series,
+ * then access, limits, vspace and scale charts. Data and variables go to
+ * DIR/charts/data/ (for latency latency-<slug>.{dat,fail,vars.gp}) so that
+ * each chart can be re-rendered by hand (see plots/latency.gp).
  * Returns the number of charts rendered, or -1 when none could be (gnuplot
  * missing, plots/ not found): 'why' then says so in one line. Failures of
  * single charts are printed to stderr and do not stop the others.

@@ -16,10 +16,8 @@
 
 #include "names.h"
 #include "report.h"
-#include "report_access.h"
-#include "report_limits.h"
-#include "report_perf.h"
-#include "report_scale.h"
+#include "report_parts.h"
+#include "rundir.h"
 #include "util.h"
 
 /* Order of ops in reports and charts. */
@@ -428,131 +426,198 @@ static int check_lat_numbers(const struct csv_table *t, size_t r, const char *pa
 	return 0;
 }
 
-int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
+static int out_of_memory(const struct run_data *rd, char *err, size_t errlen)
+{
+	snprintf(err, errlen, "%s: out of memory", rd->dir);
+	return -1;
+}
+
+/* The allocators of the ABI, in its order: tables and charts list them first. */
+static int add_abi_allocators(struct run_data *rd)
+{
+	for (unsigned i = 0; allocator_name(i); i++)
+		if (alloc_index(rd, allocator_name(i)) < 0)
+			return -1;
+	return 0;
+}
+
+/* DIR/meta.csv, which every run has: key,value. 0, or -1 with err. */
+static int load_meta(const char *dir, struct run_data *rd, char *err, size_t errlen)
+{
+	if (load_csv(dir, "meta.csv", &rd->meta, err, errlen) < 0)
+		return -1;
+	if (csv_column(&rd->meta, "key") < 0 || csv_column(&rd->meta, "value") < 0) {
+		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
+		return -1;
+	}
+	return 0;
+}
+
+/* DIR/latency.csv (path) with the columns every row needs. 0, or -1 with err. */
+static int load_latency_table(const char *dir, struct run_data *rd, const char *path,
+			      char *err, size_t errlen)
 {
 	static const char *const required[] = { "allocator", "op", "size_bytes", "status" };
+
+	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
+		return -1;
+	rd->have_lat = 1;
+	for (size_t i = 0; i < ARRAY_SIZE(required); i++) {
+		if (csv_column(&rd->lat, required[i]) < 0) {
+			snprintf(err, errlen, "%s:1: missing column '%s'", path, required[i]);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The row's gfp profile; empty or absent: kernel. */
+static const char *row_gfp(const struct csv_table *t, size_t r)
+{
+	const char *gfp = csv_get(t, r, "gfp");
+
+	return gfp && *gfp ? gfp : "kernel";
+}
+
+/* The figures of row r (checked by check_lat_numbers) into p. */
+static void lat_row_figures(const struct csv_table *t, size_t r, struct lat_point *p)
+{
+	uint64_t nmodes;
+
+	p->p10 = parse_double_c(csv_get(t, r, "p10_ns"));
+	p->p50 = parse_double_c(csv_get(t, r, "p50_ns"));
+	p->p90 = parse_double_c(csv_get(t, r, "p90_ns"));
+	p->p99 = parse_double_c(csv_get(t, r, "p99_ns"));
+	p->ci_lo = parse_double_c(csv_get(t, r, "median_ci_lo_ns"));
+	p->ci_hi = parse_double_c(csv_get(t, r, "median_ci_hi_ns"));
+	p->modes = field_u64(csv_get(t, r, "modes"), &nmodes) == 0 && nmodes == 2 ? 2 : 1;
+	p->mode_lo = parse_double_c(csv_get(t, r, "mode1_ns"));
+	p->mode_hi = parse_double_c(csv_get(t, r, "mode2_ns"));
+	if (field_u64(csv_get(t, r, "samples"), &p->samples) < 0)
+		p->samples = 0;
+	if (field_u64(csv_get(t, r, "failures"), &p->failures) < 0)
+		p->failures = 0;
+	/* a measured status without a median is not a measurement */
+	if ((p->status == LAT_OK || p->status == LAT_PARTIAL) && !isfinite(p->p50))
+		p->status = p->samples || p->failures ? LAT_FAILED : LAT_SKIPPED;
+}
+
+/*
+ * Row r of latency.csv as the point it measured, and its batch column.
+ * 0, or -1 with "FILE:LINE: ..." in err.
+ */
+static int lat_row_point(struct run_data *rd, size_t r, const char *path, struct lat_point *p,
+			 uint64_t *batch, char *err, size_t errlen)
+{
+	const char *an = csv_get(&rd->lat, r, "allocator");
+	const char *op = csv_get(&rd->lat, r, "op");
+	const char *bs = csv_get(&rd->lat, r, "batch");
+	const char *st = csv_get(&rd->lat, r, "status");
+	size_t line = r + 2;	/* physical line when no field spans lines */
+
+	*p = (struct lat_point){ 0 };
+	*batch = 1;
+	if (!*an || !*op) {
+		snprintf(err, errlen, "%s:%zu: empty allocator or op", path, line);
+		return -1;
+	}
+	if (field_u64(csv_get(&rd->lat, r, "size_bytes"), &p->size) < 0 || p->size == 0) {
+		snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line,
+			 csv_get(&rd->lat, r, "size_bytes"));
+		return -1;
+	}
+	if (parse_status(st, &p->status) < 0) {
+		snprintf(err, errlen, "%s:%zu: unknown status '%s' (ok, partial, failed, unsupported, skipped)",
+			 path, line, st);
+		return -1;
+	}
+	if (bs && *bs && field_u64(bs, batch) < 0) {
+		snprintf(err, errlen, "%s:%zu: bad batch '%s'", path, line, bs);
+		return -1;
+	}
+	if (check_lat_numbers(&rd->lat, r, path, line, err, errlen) < 0)
+		return -1;
+	p->alloc = alloc_index(rd, an);
+	p->series = series_index(rd, op, row_gfp(&rd->lat, r), field_yes(csv_get(&rd->lat, r, "touch")),
+				 *batch > 1);
+	if (p->alloc < 0 || p->series < 0) {
+		snprintf(err, errlen, "%s:%zu: too many distinct allocators or series", path, line);
+		return -1;
+	}
+	lat_row_figures(&rd->lat, r, p);
+	return 0;
+}
+
+/*
+ * The batch-timed figures of per-op point p (row r), when the runner took
+ * them, as a point of the batch-timed series. 0, or -1 with err.
+ */
+static int add_batch_point(struct run_data *rd, size_t r, const struct lat_point *p, uint64_t batch,
+			   const char *path, char *err, size_t errlen)
+{
+	const struct csv_table *t = &rd->lat;
+	struct lat_point b = *p;
+	uint64_t bops = 0;
+
+	b.p50 = parse_double_c(csv_get(t, r, "batch_p50_ns"));
+	if (field_u64(csv_get(t, r, "batch_ops"), &bops) != 0 || bops <= 1 || !isfinite(b.p50) || batch > 1)
+		return 0;
+	b.p10 = parse_double_c(csv_get(t, r, "batch_p10_ns"));
+	b.p90 = parse_double_c(csv_get(t, r, "batch_p90_ns"));
+	b.p99 = b.ci_lo = b.ci_hi = NAN;
+	b.modes = 1;
+	if (field_u64(csv_get(t, r, "batch_samples"), &b.samples) < 0)
+		b.samples = 0;
+	b.status = LAT_OK;
+	b.series = series_index(rd, csv_get(t, r, "op"), row_gfp(t, r), field_yes(csv_get(t, r, "touch")), 1);
+	if (b.series < 0) {
+		snprintf(err, errlen, "%s:%zu: too many series", path, r + 2);
+		return -1;
+	}
+	if (add_point(rd, &b) < 0)
+		return out_of_memory(rd, err, errlen);
+	return 0;
+}
+
+/* Every row of latency.csv (path) as points. 0, or -1 with err. */
+static int load_latency_rows(struct run_data *rd, const char *path, char *err, size_t errlen)
+{
+	for (size_t r = 0; r < rd->lat.nrows; r++) {
+		struct lat_point p;
+		uint64_t batch;
+
+		if (lat_row_point(rd, r, path, &p, &batch, err, errlen) < 0)
+			return -1;
+		if (add_point(rd, &p) < 0)
+			return out_of_memory(rd, err, errlen);
+		if (add_batch_point(rd, r, &p, batch, path, err, errlen) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen)
+{
 	char path[4200];
-	size_t i, r;
 
 	memset(rd, 0, sizeof(*rd));
 	snprintf(rd->dir, sizeof(rd->dir), "%s", dir);
-	for (i = 0; allocator_name((unsigned)i); i++)	/* ABI order first */
-		if (alloc_index(rd, allocator_name((unsigned)i)) < 0)
-			goto oom;
-
-	if (load_csv(dir, "meta.csv", &rd->meta, err, errlen) < 0)
-		goto fail;
-	if (csv_column(&rd->meta, "key") < 0 || csv_column(&rd->meta, "value") < 0) {
-		snprintf(err, errlen, "%s/meta.csv:1: expected the columns key,value", dir);
+	if (add_abi_allocators(rd) < 0) {
+		out_of_memory(rd, err, errlen);
 		goto fail;
 	}
-	/* a run of [access]/[mapping] alone has no latency.csv */
-	if (access_run_without_latency(dir))
-		return 0;
-	/* nor one of [probe]/[frag]/[overhead] alone */
-	if (limits_run_without_latency(dir))
-		return 0;
-	if (scale_run_without_latency(dir))	/* [scale] alone */
-		return 0;
-	if (perf_run_without_latency(dir))	/* deep dives alone (make perf) */
-		return 0;
-	if (load_csv(dir, "latency.csv", &rd->lat, err, errlen) < 0)
+	if (load_meta(dir, rd, err, errlen) < 0)
 		goto fail;
-	rd->have_lat = 1;
+	/* a run of other kinds alone ([access], [probe], [scale], deep dives ...) has no latency.csv */
+	if (!rundir_exists(dir, "latency.csv") && report_parts_any_present(dir))
+		return 0;
 	snprintf(path, sizeof(path), "%s/latency.csv", dir);
-	for (i = 0; i < sizeof(required) / sizeof(required[0]); i++) {
-		if (csv_column(&rd->lat, required[i]) < 0) {
-			snprintf(err, errlen, "%s:1: missing column '%s'", path, required[i]);
-			goto fail;
-		}
-	}
-
-	for (r = 0; r < rd->lat.nrows; r++) {
-		const char *an = csv_get(&rd->lat, r, "allocator");
-		const char *op = csv_get(&rd->lat, r, "op");
-		const char *gfp = csv_get(&rd->lat, r, "gfp");
-		const char *bs = csv_get(&rd->lat, r, "batch");
-		const char *st = csv_get(&rd->lat, r, "status");
-		struct lat_point p = { 0 };
-		uint64_t batch = 1, nmodes;
-		size_t line = r + 2;	/* physical line when no field spans lines */
-
-		if (!*an || !*op) {
-			snprintf(err, errlen, "%s:%zu: empty allocator or op", path, line);
-			goto fail;
-		}
-		if (field_u64(csv_get(&rd->lat, r, "size_bytes"), &p.size) < 0 || p.size == 0) {
-			snprintf(err, errlen, "%s:%zu: bad size_bytes '%s'", path, line,
-				 csv_get(&rd->lat, r, "size_bytes"));
-			goto fail;
-		}
-		if (parse_status(st, &p.status) < 0) {
-			snprintf(err, errlen, "%s:%zu: unknown status '%s' (ok, partial, failed, unsupported, skipped)",
-				 path, line, st);
-			goto fail;
-		}
-		if (bs && *bs && field_u64(bs, &batch) < 0) {
-			snprintf(err, errlen, "%s:%zu: bad batch '%s'", path, line, bs);
-			goto fail;
-		}
-		if (check_lat_numbers(&rd->lat, r, path, line, err, errlen) < 0)
-			goto fail;
-		p.alloc = alloc_index(rd, an);
-		p.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
-					field_yes(csv_get(&rd->lat, r, "touch")), batch > 1);
-		if (p.alloc < 0 || p.series < 0) {
-			snprintf(err, errlen, "%s:%zu: too many distinct allocators or series", path, line);
-			goto fail;
-		}
-		p.p10 = parse_double_c(csv_get(&rd->lat, r, "p10_ns"));
-		p.p50 = parse_double_c(csv_get(&rd->lat, r, "p50_ns"));
-		p.p90 = parse_double_c(csv_get(&rd->lat, r, "p90_ns"));
-		p.p99 = parse_double_c(csv_get(&rd->lat, r, "p99_ns"));
-		p.ci_lo = parse_double_c(csv_get(&rd->lat, r, "median_ci_lo_ns"));
-		p.ci_hi = parse_double_c(csv_get(&rd->lat, r, "median_ci_hi_ns"));
-		p.modes = field_u64(csv_get(&rd->lat, r, "modes"), &nmodes) == 0 && nmodes == 2 ? 2 : 1;
-		p.mode_lo = parse_double_c(csv_get(&rd->lat, r, "mode1_ns"));
-		p.mode_hi = parse_double_c(csv_get(&rd->lat, r, "mode2_ns"));
-		if (field_u64(csv_get(&rd->lat, r, "samples"), &p.samples) < 0)
-			p.samples = 0;
-		if (field_u64(csv_get(&rd->lat, r, "failures"), &p.failures) < 0)
-			p.failures = 0;
-		/* a measured status without a median is not a measurement */
-		if ((p.status == LAT_OK || p.status == LAT_PARTIAL) && !isfinite(p.p50))
-			p.status = p.samples || p.failures ? LAT_FAILED : LAT_SKIPPED;
-
-		if (add_point(rd, &p) < 0)
-			goto oom;
-		/* the batch-timed figures of the same point, when the runner took them */
-		{
-			struct lat_point b = p;
-			uint64_t bops = 0;
-
-			b.p50 = parse_double_c(csv_get(&rd->lat, r, "batch_p50_ns"));
-			if (field_u64(csv_get(&rd->lat, r, "batch_ops"), &bops) == 0 && bops > 1 &&
-			    isfinite(b.p50) && !(batch > 1)) {
-				b.p10 = parse_double_c(csv_get(&rd->lat, r, "batch_p10_ns"));
-				b.p90 = parse_double_c(csv_get(&rd->lat, r, "batch_p90_ns"));
-				b.p99 = b.ci_lo = b.ci_hi = NAN;
-				b.modes = 1;
-				if (field_u64(csv_get(&rd->lat, r, "batch_samples"), &b.samples) < 0)
-					b.samples = 0;
-				b.status = LAT_OK;
-				b.series = series_index(rd, op, gfp && *gfp ? gfp : "kernel",
-							field_yes(csv_get(&rd->lat, r, "touch")), 1);
-				if (b.series < 0) {
-					snprintf(err, errlen, "%s:%zu: too many series", path, line);
-					goto fail;
-				}
-				if (add_point(rd, &b) < 0)
-					goto oom;
-			}
-		}
-	}
+	if (load_latency_table(dir, rd, path, err, errlen) < 0)
+		goto fail;
+	if (load_latency_rows(rd, path, err, errlen) < 0)
+		goto fail;
 	sort_series(rd);
 	return 0;
-oom:
-	snprintf(err, errlen, "%s: out of memory", dir);
 fail:
 	run_free(rd);
 	return -1;
@@ -626,68 +691,6 @@ int run_series_has_alloc(const struct run_data *rd, int series, int alloc)
 }
 
 /* ---- report.md ---- */
-
-static void md_cell(char *buf, size_t len, const struct lat_point *p, int range)
-{
-	char a[32], b[32];
-
-	if (!p) {
-		snprintf(buf, len, " ");
-		return;
-	}
-	switch (p->status) {
-	case LAT_OK:
-	case LAT_PARTIAL:
-		if (range) {
-			fmt_ns(a, sizeof(a), p->p10);
-			fmt_ns(b, sizeof(b), p->p90);
-			snprintf(buf, len, "%s–%s", a, b);
-		} else {
-			fmt_ns(a, sizeof(a), p->p50);
-			snprintf(buf, len, "%s%s", a, p->status == LAT_PARTIAL ? " ~" : "");
-		}
-		break;
-	case LAT_FAILED:
-		snprintf(buf, len, "**FAIL**");
-		break;
-	case LAT_UNSUPPORTED:
-	case LAT_SKIPPED:
-		snprintf(buf, len, "n/a");
-		break;
-	default:
-		snprintf(buf, len, " ");
-	}
-}
-
-static void md_table(FILE *f, const struct run_data *rd, int s, int range)
-{
-	uint64_t *sizes;
-	size_t ns = run_series_sizes(rd, s, &sizes), i, a;
-	char buf[96];
-
-	fprintf(f, "| size |");
-	for (a = 0; a < rd->nalloc; a++)
-		if (run_series_has_alloc(rd, s, (int)a))
-			fprintf(f, " %s |", rd->alloc_names[a]);
-	fprintf(f, "\n|---:|");
-	for (a = 0; a < rd->nalloc; a++)
-		if (run_series_has_alloc(rd, s, (int)a))
-			fprintf(f, "---:|");
-	fprintf(f, "\n");
-	for (i = 0; i < ns; i++) {
-		fmt_bytes(buf, sizeof(buf), sizes[i]);
-		fprintf(f, "| %s |", buf);
-		for (a = 0; a < rd->nalloc; a++) {
-			if (!run_series_has_alloc(rd, s, (int)a))
-				continue;
-			md_cell(buf, sizeof(buf), run_point(rd, s, (int)a, sizes[i]), range);
-			fprintf(f, " %s |", buf);
-		}
-		fprintf(f, "\n");
-	}
-	free(sizes);
-	fprintf(f, "\n");
-}
 
 static void md_bytes_fact(FILE *f, const struct run_data *rd, const char *label, const char *key,
 			  const char *what)
@@ -792,55 +795,48 @@ static void md_failures(FILE *f, const struct run_data *rd)
 		fprintf(f, "No allocation failed in this run.\n\n");
 }
 
-static void md_how(FILE *f, const struct run_data *rd)
+/* The timer, its overhead and the call overhead, and whether they were subtracted. */
+static void md_how_timer(FILE *f, const struct run_data *rd, int harness)
 {
 	const char *timer = rmeta_any(rd, NULL, "timer_kind", NULL);
 	const char *hz = rmeta_get(rd, "timer_hz");
 	const char *ovt = rmeta_get(rd, "timer_overhead_ticks");
 	const char *ovn = rmeta_get(rd, "timer_overhead_ns");
 	const char *sub = rmeta_any(rd, NULL, "timer_overhead_subtracted", "overhead_subtracted", NULL);
-	const char *ioa = rmeta_get(rd, "init_on_alloc"), *iof = rmeta_get(rd, "init_on_free");
-	const char *cmd = rmeta_get(rd, "cmdline");
-	const char *cpu = rmeta_any(rd, NULL, "cpu_pinned", "pinned_cpu", NULL);
+	const char *call = rmeta_get(rd, "call_overhead_mticks");
+
+	if (!timer) {
+		fprintf(f, "The timer is not recorded in meta.csv. ");
+		return;
+	}
+	fprintf(f, "Times were read with the %s timer", timer);
+	if (hz)
+		fprintf(f, " (%s Hz)", hz);
+	if ((ovt || ovn) && !harness) {
+		fprintf(f, "; its own overhead, ");
+		if (ovt)
+			fprintf(f, "%s ticks", ovt);
+		if (ovt && ovn)
+			fprintf(f, " = ");
+		if (ovn)
+			fprintf(f, "%s ns", ovn);
+		fprintf(f, " per reading, %s", sub && !field_yes(sub) ? "was NOT subtracted" :
+			   "was subtracted from every sample");
+	}
+	if (call && !harness)
+		fprintf(f, "; the module reaches each allocator through a function pointer, and "
+			   "that call's own cost (%.3f ticks, measured at load with an empty "
+			   "allocator) was subtracted per call", atof(call) / 1000.0);
+	fprintf(f, ". ");
+}
+
+/* Warm-up, the time budget and the repeats: how many samples a point was given. */
+static void md_how_plan(FILE *f, const struct run_data *rd, int harness)
+{
 	const char *it = rmeta_get(rd, "iterations"), *mins = rmeta_get(rd, "min_samples");
 	const char *bud = rmeta_get(rd, "time_budget_ms"), *wu = rmeta_get(rd, "warmup");
 	const char *rep = rmeta_get(rd, "repeat");
-	/* Runs with a harness column subtracted a measured harness, not these load-time minima. */
-	int harness = csv_column(&rd->lat, "harness_ns") >= 0;
-	uint64_t smin = UINT64_MAX, smax = 0, *sv;
-	size_t i, n = 0;
 
-	fprintf(f, "## How this was measured\n\n");
-	fprintf(f, "Each point is the distribution of single-operation latencies of one allocator at "
-		   "one size, measured by allocbench.ko in the kernel");
-	if (cpu)
-		fprintf(f, " on CPU %s (the runner pins itself there)", cpu);
-	fprintf(f, ". ");
-	if (timer) {
-		fprintf(f, "Times were read with the %s timer", timer);
-		if (hz)
-			fprintf(f, " (%s Hz)", hz);
-		if ((ovt || ovn) && !harness) {
-			fprintf(f, "; its own overhead, ");
-			if (ovt)
-				fprintf(f, "%s ticks", ovt);
-			if (ovt && ovn)
-				fprintf(f, " = ");
-			if (ovn)
-				fprintf(f, "%s ns", ovn);
-			fprintf(f, " per reading, %s", sub && !field_yes(sub) ? "was NOT subtracted" :
-				   "was subtracted from every sample");
-		}
-		const char *call = rmeta_get(rd, "call_overhead_mticks");
-
-		if (call && !harness)
-			fprintf(f, "; the module reaches each allocator through a function pointer, and "
-				   "that call's own cost (%.3f ticks, measured at load with an empty "
-				   "allocator) was subtracted per call", atof(call) / 1000.0);
-		fprintf(f, ". ");
-	} else {
-		fprintf(f, "The timer is not recorded in meta.csv. ");
-	}
 	if (wu && harness)
 		fprintf(f, "A point's first sub-series started after up to %s untimed warm-up operations, "
 			   "later ones after up to 16 (fewer where they would take more than a sub-series' "
@@ -858,6 +854,14 @@ static void md_how(FILE *f, const struct run_data *rd)
 	if (rep && strcmp(rep, "1"))
 		fprintf(f, "The whole plan ran %s times in different shuffled orders and each row pools "
 			   "the samples of every repeat. ", rep);
+}
+
+/* The range and median of the samples the measured points hold. */
+static void md_how_samples(FILE *f, const struct run_data *rd)
+{
+	uint64_t smin = UINT64_MAX, smax = 0, *sv;
+	size_t i, n = 0;
+
 	sv = malloc((rd->npts ? rd->npts : 1) * sizeof(*sv));
 	for (i = 0; sv && i < rd->npts; i++) {
 		const struct lat_point *p = &rd->pts[i];
@@ -876,6 +880,14 @@ static void md_how(FILE *f, const struct run_data *rd)
 			(unsigned long long)smin, (unsigned long long)smax, (unsigned long long)sv[n / 2]);
 	}
 	free(sv);
+}
+
+/* Kernel settings that change the figures: init_on_alloc/free, the command line. */
+static void md_how_kernel(FILE *f, const struct run_data *rd)
+{
+	const char *ioa = rmeta_get(rd, "init_on_alloc"), *iof = rmeta_get(rd, "init_on_free");
+	const char *cmd = rmeta_get(rd, "cmdline");
+
 	if (ioa) {
 		int on = field_yes(ioa);
 
@@ -887,6 +899,24 @@ static void md_how(FILE *f, const struct run_data *rd)
 	}
 	if (cmd)
 		fprintf(f, "Kernel command line: `%s`. ", cmd);
+}
+
+static void md_how(FILE *f, const struct run_data *rd)
+{
+	const char *cpu = rmeta_any(rd, NULL, "cpu_pinned", "pinned_cpu", NULL);
+	/* Runs with a harness column subtracted a measured harness, not these load-time minima. */
+	int harness = csv_column(&rd->lat, "harness_ns") >= 0;
+
+	fprintf(f, "## How this was measured\n\n");
+	fprintf(f, "Each point is the distribution of single-operation latencies of one allocator at "
+		   "one size, measured by allocbench.ko in the kernel");
+	if (cpu)
+		fprintf(f, " on CPU %s (the runner pins itself there)", cpu);
+	fprintf(f, ". ");
+	md_how_timer(f, rd, harness);
+	md_how_plan(f, rd, harness);
+	md_how_samples(f, rd);
+	md_how_kernel(f, rd);
 	fprintf(f, "\n\n");
 	harness = quality_how_md(f, rd);
 	fprintf(f, "The tables give the median; charts add the p10–p90 band. Statistics are exact order "
@@ -900,10 +930,9 @@ static void md_how(FILE *f, const struct run_data *rd)
 
 int report_write_md(const struct run_data *rd, const char *charts_note, int charts_ok)
 {
-	char path[4200], tmp[4300], chart[4400];
+	char path[4200], tmp[4300];
 	const char *name = rmeta_any(rd, NULL, "run_name", "name", NULL);
 	const char *accel = rmeta_get(rd, "accelerator");
-	size_t s;
 	FILE *f;
 	int fd;
 
@@ -927,34 +956,9 @@ int report_write_md(const struct run_data *rd, const char *charts_note, int char
 			   "within this run only.**\n\n");
 	md_how(f, rd);
 
-	for (s = 0; s < rd->nseries; s++) {
-		const struct lat_series *se = &rd->series[s];
-
-		fprintf(f, "## Latency: op `%s`, %s%s%s\n\n", se->op, gfp_title(se->gfp),
-			se->touch ? ", memory touched" : "",
-			se->batched ? ", batch-timed (per operation, batches of several operations)" : "");
-		if (!se->batched) {
-			snprintf(chart, sizeof(chart), "%s/charts/latency-%s.svg", rd->dir, se->slug);
-			if (charts_ok && access(chart, R_OK) == 0)
-				fprintf(f, "![latency of %s](charts/latency-%s.svg)\n\n"
-					   "PNG: [charts/latency-%s.png](charts/latency-%s.png)\n\n",
-					se->op, se->slug, se->slug, se->slug);
-			else
-				fprintf(f, "_Chart not rendered: %s._\n\n", charts_note && *charts_note ?
-					charts_note : "see the output of `allocbench report`");
-		}
-		fprintf(f, "Median per operation:\n\n");
-		md_table(f, rd, (int)s, 0);
-		fprintf(f, "p10–p90:\n\n");
-		md_table(f, rd, (int)s, 1);
-	}
-	if (rd->nseries == 0 && rd->have_lat)
-		fprintf(f, "latency.csv holds no rows.\n\n");
-	access_write_md(f, rd, charts_ok);
-	limits_write_md(f, rd, charts_ok);
-	scale_write_md(f, rd, charts_ok);
-	perf_write_md(f, rd);
-	quality_write_md(f, rd);
+	for (const struct report_part *const *part = report_parts; *part; part++)
+		if ((*part)->write_md)
+			(*part)->write_md(f, rd, charts_ok, charts_note);
 	md_facts(f, rd);
 	md_failures(f, rd);
 	fprintf(f, "---\nRebuilt from the run's CSV files by `allocbench report`; module %s, runner %s.\n",

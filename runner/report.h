@@ -1,13 +1,17 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * A finished run as read back from its CSV files, and the pieces of the
+ * A finished run as read back from its CSV files, and the frame of the
  * report built from it: report.md (report.c), the terminal summary
- * (summary.c) and the charts (charts.c). Nothing here measures; everything
- * comes from the run folder: DIR/meta.csv and DIR/latency.csv here, the
- * other kinds' CSV files in their report parts (report_access.c:
- * access.csv, mapping.csv, uaccess.csv, uaccess-meta.csv; report_limits.c:
- * probe.csv, limits.csv, vmalloc.csv, frag.csv, buddyinfo.csv,
- * frag-summary.csv, overhead.csv). A run may hold any of them.
+ * (summary.c) and the charts (charts.c), each filled by the report parts
+ * (report_parts.h). Nothing here measures; everything comes from the run
+ * folder: DIR/meta.csv and DIR/latency.csv here (shown by
+ * report_latency.c and report_quality.c), the other kinds' files in their
+ * parts (report_access.c: access.csv, mapping.csv, uaccess.csv,
+ * uaccess-meta.csv; report_limits.c: probe.csv, limits.csv, vmalloc.csv,
+ * frag.csv, buddyinfo.csv, frag-summary.csv, overhead.csv;
+ * report_vspace.c: vspace.csv, vspace-gaps.csv, vspace-summary.csv;
+ * report_scale.c: scale.csv; report_perf.c: perf/). A run may hold any of
+ * them.
  *
  * latency.csv columns read (by name; order free; extra columns ignored):
  *   allocator      name as in the ABI (kmalloc ... vmap)            required
@@ -99,7 +103,8 @@ struct run_data {
 
 /*
  * Loads DIR/meta.csv and DIR/latency.csv (none for a run of other kinds
- * only: have_lat stays 0). -1 with a message in err.
+ * only, i.e. when a report part is present: have_lat stays 0). -1 with
+ * "FILE:LINE: reason" (or "FILE: reason") in err.
  */
 int run_load(const char *dir, struct run_data *rd, char *err, size_t errlen);
 void run_free(struct run_data *rd);
@@ -130,7 +135,7 @@ const char *status_name(enum lat_status st);
 /* csv.c: a double as csv_double() writes it ("%.10g", C locale; "" when not finite). */
 int csv_format_double(char *buf, size_t len, double v);
 
-/* report.md */
+/* report.md: the frame around the parts' sections. */
 int report_write_md(const struct run_data *rd, const char *charts_note, int charts_ok);
 
 /*
@@ -139,7 +144,6 @@ int report_write_md(const struct run_data *rd, const char *charts_note, int char
  * them, nothing written) and the "Measurement quality" section.
  */
 int quality_how_md(FILE *f, const struct run_data *rd);
-void quality_write_md(FILE *f, const struct run_data *rd);
 
 /* Short name of the gfp profile for titles: GFP_KERNEL, GFP_ATOMIC, ... */
 const char *gfp_title(const char *gfp);

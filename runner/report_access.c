@@ -5,8 +5,6 @@
  * to touch the memory" and the terminal TLB-tax table. Every figure comes
  * from DIR/access.csv, DIR/mapping.csv and DIR/uaccess.csv; each is optional.
  */
-#include "report_access.h"
-
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -18,6 +16,7 @@
 
 #include "csv.h"
 #include "gnuplot.h"
+#include "report_parts.h"
 #include "rundir.h"
 #include "util.h"
 
@@ -35,13 +34,6 @@ struct chart {
 	struct curve c[MAX_CURVES];
 	size_t n;
 };
-
-int access_run_without_latency(const char *dir)
-{
-	return !rundir_exists(dir, "latency.csv") &&
-	       (rundir_exists(dir, "access.csv") || rundir_exists(dir, "mapping.csv") ||
-		rundir_exists(dir, "uaccess.csv"));
-}
 
 static struct curve *curve_get(struct chart *ch, const char *name)
 {
@@ -225,8 +217,9 @@ static void uaccess_where(const struct run_data *um, char *buf, size_t len)
 		 hv && !strcmp(hv, "yes") ? ", a hardware-virtualised guest" : "");
 }
 
-int access_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
-			 const char *datadir, const char *footer, int quiet)
+/* The charts access-page, access-line, mapping and uaccess; how many rendered (0 without the CSVs). */
+static int access_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
+				const char *datadir, const char *footer, int quiet)
 {
 	struct csv_table acc, map, ua;
 	struct aguide g[12];
@@ -518,7 +511,8 @@ static void access_matrix(FILE *f, const struct csv_table *acc, const char *layo
 	fputc('\n', f);
 }
 
-void access_write_md(FILE *f, const struct run_data *rd, int charts_ok)
+/* The section "What it costs to touch the memory"; nothing when none of the CSVs exists. */
+static void access_write_md(FILE *f, const struct run_data *rd, int charts_ok, const char *charts_note)
 {
 	struct csv_table acc, map, ua;
 	int ha = rundir_load_optional(rd->dir, "access.csv", &acc);
@@ -529,6 +523,7 @@ void access_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 	char where[256] = "";
 	static const char *const charts[] = { "access-page", "access-line", "mapping", "uaccess" };
 
+	(void)charts_note;	/* a missing chart is left out, not explained */
 	if (!ha && !hm && !hu)
 		return;
 	if (hu && uaccess_machine(rd, &um) == 0) {
@@ -598,13 +593,15 @@ void access_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 		csv_free(&ua);
 }
 
-void access_summary_print(FILE *out, const struct run_data *rd)
+/* The TLB-tax table on the terminal; nothing when none of the CSVs exists. */
+static void access_summary_print(FILE *out, const struct run_data *rd, int width)
 {
 	struct csv_table acc, map, ua;
 	int ha = rundir_load_optional(rd->dir, "access.csv", &acc);
 	int hm = rundir_load_optional(rd->dir, "mapping.csv", &map);
 	int hu = rundir_load_optional(rd->dir, "uaccess.csv", &ua);
 
+	(void)width;	/* a few narrow columns */
 	if (!ha && !hm && !hu)
 		return;
 	fprintf(out, "\nTLB tax (page chase, median ns per access; 4K-mapped / huge-mapped)%s:\n",
@@ -617,3 +614,13 @@ void access_summary_print(FILE *out, const struct run_data *rd)
 	if (hu)
 		csv_free(&ua);
 }
+
+static const char *const access_files[] = { "access.csv", "mapping.csv", "uaccess.csv", NULL };
+
+const struct report_part report_part_access = {
+	.name = "access",
+	.files = access_files,
+	.write_md = access_write_md,
+	.render_charts = access_charts_render,
+	.print_summary = access_summary_print,
+};

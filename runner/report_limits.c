@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Report pieces of the limits and fragmentation experiments.
- * Every figure in the "Answers" section is read from this run's CSV files;
- * a paragraph whose data are missing says so instead of guessing.
+ * Report part of the limits and fragmentation experiments: the charts
+ * limits, frag-success, buddyinfo and overhead, and the report.md section
+ * "Answers". All read DIR/probe.csv, limits.csv, vmalloc.csv, frag.csv,
+ * buddyinfo.csv, frag-summary.csv and overhead.csv, each optional; the
+ * answer on vmalloc failing also quotes the [vspace] figures
+ * (report_vspace.c). Every figure in "Answers" is read from this run's CSV
+ * files; a paragraph whose data are missing says so instead of guessing.
  */
-#include "report_limits.h"
-
 #include <inttypes.h>
 #include <limits.h>
 #include <math.h>
@@ -17,6 +19,7 @@
 
 #include "csv.h"
 #include "gnuplot.h"
+#include "report_parts.h"
 #include "report_vspace.h"
 #include "rundir.h"
 #include "util.h"
@@ -25,13 +28,6 @@ struct lim_data {
 	struct csv_table probe, limits, vm, frag, bi, fsum, ovh;
 	int have_probe, have_limits, have_vm, have_frag, have_bi, have_fsum, have_ovh;
 };
-
-int limits_run_without_latency(const char *dir)
-{
-	return !rundir_exists(dir, "latency.csv") &&
-	       (rundir_exists(dir, "probe.csv") || rundir_exists(dir, "frag.csv") ||
-		rundir_exists(dir, "overhead.csv") || vspace_run_has(dir));
-}
 
 static void lim_load(const char *dir, struct lim_data *d)
 {
@@ -486,10 +482,12 @@ static void probe_table(FILE *f, const struct lim_data *d)
 	fprintf(f, "\n");
 }
 
-void limits_write_md(FILE *f, const struct run_data *rd, int charts_ok)
+/* The section "Answers" and the measured limits; nothing when none of the CSVs exists. */
+static void limits_write_md(FILE *f, const struct run_data *rd, int charts_ok, const char *charts_note)
 {
 	struct lim_data d;
 
+	(void)charts_note;	/* a missing chart is left out, not explained */
 	lim_load(rd->dir, &d);
 	if (!d.have_probe && !d.have_frag && !d.have_ovh && !vspace_run_has(rd->dir)) {
 		lim_free(&d);
@@ -515,7 +513,6 @@ void limits_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 		fprintf(f, "## Overhead\n\n");
 		chart_link(f, rd, charts_ok, "overhead", "consumed over requested");
 	}
-	vspace_write_md(f, rd, charts_ok);	/* [vspace] */
 	lim_free(&d);
 }
 
@@ -710,8 +707,9 @@ static int chart_overhead(const struct run_data *rd, const struct lim_data *d, c
 	return render_named(gnuplot, plots, datadir, "overhead");
 }
 
-int limits_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
-			 const char *datadir, const char *footer, int quiet)
+/* The charts limits, frag-success, buddyinfo and overhead; how many rendered. */
+static int limits_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
+				const char *datadir, const char *footer, int quiet)
 {
 	struct lim_data d;
 	int n = 0;
@@ -724,7 +722,16 @@ int limits_charts_render(const struct run_data *rd, const char *gnuplot, const c
 		n += chart_frag(rd, &d, gnuplot, plots, datadir, footer);
 	if (d.have_ovh)
 		n += chart_overhead(rd, &d, gnuplot, plots, datadir, footer);
-	n += vspace_charts_render(rd, gnuplot, plots, datadir, footer, quiet);	/* [vspace] */
 	lim_free(&d);
 	return n;
 }
+
+/* vspace.csv too: "Answers" says why vmalloc failed from the [vspace] figures alone. */
+static const char *const limits_files[] = { "probe.csv", "frag.csv", "overhead.csv", "vspace.csv", NULL };
+
+const struct report_part report_part_limits = {
+	.name = "limits",
+	.files = limits_files,
+	.write_md = limits_write_md,
+	.render_charts = limits_charts_render,
+};

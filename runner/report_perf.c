@@ -1,31 +1,16 @@
 // SPDX-License-Identifier: GPL-2.0
-/* report.md: the run's deep dives (DIR/perf/<point>/) and how to make one. */
-#include "report_perf.h"
-
+/*
+ * Report part of the deep dives: report.md's section "Deep dives", links to
+ * DIR/perf/<point>/ (made by `allocbench perf` / `make perf`), their top
+ * symbols, and the command that dives into a point of this run.
+ */
 #include <dirent.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
-static int is_dir(const char *path)
-{
-	struct stat st;
-
-	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
-int perf_run_without_latency(const char *dir)
-{
-	char p[4200];
-
-	snprintf(p, sizeof(p), "%s/latency.csv", dir);
-	if (access(p, F_OK) == 0)
-		return 0;
-	snprintf(p, sizeof(p), "%s/perf", dir);
-	return is_dir(p);
-}
+#include "report_parts.h"
 
 /* A key of a point's meta.csv (key,value; values here hold no quotes we need). */
 static void point_meta(const char *dir, const char *key, char *out, size_t len)
@@ -109,7 +94,8 @@ static int example_point(const struct run_data *rd, char *out, size_t len)
 	return 0;
 }
 
-void perf_write_md(FILE *f, const struct run_data *rd)
+/* The section; nothing when the run has neither deep dives nor latency rows. */
+static void perf_write_md(FILE *f, const struct run_data *rd, int charts_ok, const char *charts_note)
 {
 	char dir[4200], p[4600], buf[1024], ex[128];
 	const char *target = rmeta_get(rd, "target"), *krel = rmeta_get(rd, "kernel_release");
@@ -118,6 +104,8 @@ void perf_write_md(FILE *f, const struct run_data *rd)
 	DIR *d;
 	struct dirent *e;
 
+	(void)charts_ok;	/* no charts of its own */
+	(void)charts_note;
 	snprintf(dir, sizeof(dir), "%s/perf", rd->dir);
 	d = opendir(dir);
 	while (d && (e = readdir(d))) {
@@ -182,3 +170,12 @@ void perf_write_md(FILE *f, const struct run_data *rd)
 		fprintf(f, ".\n\n");
 	}
 }
+
+/* The folder of the deep dives: a run of `make perf` alone has no CSV of its own. */
+static const char *const perf_files[] = { "perf", NULL };
+
+const struct report_part report_part_perf = {
+	.name = "perf",
+	.files = perf_files,
+	.write_md = perf_write_md,
+};

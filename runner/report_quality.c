@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "report_parts.h"
 #include "util.h"
 
 #define AGREE_PCT		5.0	/* per-op vs batch, and repeats: "agree" */
@@ -377,10 +378,13 @@ static void md_overheads(FILE *f, const struct run_data *rd)
 		   "point's own figures are in its row.\n\n", h, b, t, s);
 }
 
-void quality_write_md(FILE *f, const struct run_data *rd)
+/* The section "Measurement quality"; nothing for a run without latency.csv or of schema 1. */
+static void quality_write_md(FILE *f, const struct run_data *rd, int charts_ok, const char *charts_note)
 {
 	struct ranked *v;
 
+	(void)charts_ok;	/* no charts of its own */
+	(void)charts_note;
 	if (!rd->have_lat || csv_column(&rd->lat, "subseries") < 0)
 		return;
 	v = malloc((rd->lat.nrows ? rd->lat.nrows : 1) * sizeof(*v));
@@ -395,3 +399,11 @@ void quality_write_md(FILE *f, const struct run_data *rd)
 	md_overheads(f, rd);
 	free(v);
 }
+
+static const char *const quality_files[] = { "latency.csv", NULL };
+
+const struct report_part report_part_quality = {
+	.name = "quality",
+	.files = quality_files,
+	.write_md = quality_write_md,
+};

@@ -1,5 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/* The [scale] kind in report.md, the terminal summary and charts; see report_scale.h. */
+/*
+ * Report part of the [scale] kind, all from DIR/scale.csv (optional) and
+ * meta.csv: the section "Many CPUs at once (scale)" with the scaling table
+ * (efficiency against the 1-thread row of the same allocator, size and
+ * pattern), the terminal summary line, and the charts scale-ops-PATTERN,
+ * scale-p99-PATTERN and scale-eff-PATTERN (plots/scale.gp). Rows with more
+ * threads than the machine that ran the guest has cores (meta host_cores)
+ * are marked as not scaling data and left out of the charts.
+ */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
@@ -12,7 +20,7 @@
 #include "csv.h"
 #include "gnuplot.h"
 #include "report.h"
-#include "report_scale.h"
+#include "report_parts.h"
 #include "rundir.h"
 #include "scale_calc.h"
 #include "util.h"
@@ -39,16 +47,6 @@ struct sc_data {
 	unsigned host_cores;		/* 0: unknown */
 	int emulated;
 };
-
-int scale_run_has(const char *dir)
-{
-	return rundir_exists(dir, "scale.csv");
-}
-
-int scale_run_without_latency(const char *dir)
-{
-	return scale_run_has(dir) && !rundir_exists(dir, "latency.csv");
-}
 
 static double cell_d(const struct csv_table *t, size_t r, const char *c)
 {
@@ -310,10 +308,12 @@ static void md_host_load(FILE *f, const struct run_data *rd, const struct sc_dat
 			load, d->host_cores);
 }
 
-void scale_write_md(FILE *f, const struct run_data *rd, int charts_ok)
+/* The section "Many CPUs at once (scale)"; nothing without scale.csv. */
+static void scale_write_md(FILE *f, const struct run_data *rd, int charts_ok, const char *charts_note)
 {
 	struct sc_data d;
 
+	(void)charts_note;	/* a missing chart is left out, not explained */
 	if (!sc_load(rd, &d))
 		return;
 	fprintf(f, "## Many CPUs at once (scale)\n\n");
@@ -351,7 +351,8 @@ static unsigned summary_threads(const struct sc_data *d, uint64_t *size)
 	return t;
 }
 
-void scale_summary_print(FILE *out, const struct run_data *rd)
+/* One line "scale: ..." for the terminal summary; nothing without scale.csv. */
+static void scale_summary_print(FILE *out, const struct run_data *rd, int width)
 {
 	static const char *const pats[] = { "pair", "burst", "remote_free" };
 	struct sc_data d;
@@ -359,6 +360,7 @@ void scale_summary_print(FILE *out, const struct run_data *rd)
 	unsigned t;
 	char sz[32];
 
+	(void)width;	/* one short line */
 	if (!sc_load(rd, &d))
 		return;
 	t = summary_threads(&d, &size);
@@ -501,8 +503,9 @@ static int chart_pattern(const struct run_data *rd, const struct sc_data *d, con
 	return n;
 }
 
-int scale_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
-			const char *datadir, const char *footer, int quiet)
+/* The scale charts; how many rendered. */
+static int scale_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
+			       const char *datadir, const char *footer, int quiet)
 {
 	static const char *const pats[] = { "pair", "burst", "remote_free" };
 	struct sc_data d;
@@ -516,3 +519,13 @@ int scale_charts_render(const struct run_data *rd, const char *gnuplot, const ch
 	sc_free(&d);
 	return n;
 }
+
+static const char *const scale_files[] = { "scale.csv", NULL };
+
+const struct report_part report_part_scale = {
+	.name = "scale",
+	.files = scale_files,
+	.write_md = scale_write_md,
+	.render_charts = scale_charts_render,
+	.print_summary = scale_summary_print,
+};

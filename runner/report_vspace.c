@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Report pieces of the [vspace] kind (report_vspace.h). Every figure comes
- * from this run's vspace.csv / vspace-summary.csv / vspace-gaps.csv; what
- * is missing is said, not guessed.
+ * Report part of the [vspace] kind: the section "Virtual address space
+ * (vspace)" and the vspace chart, plus the sentences the limits part quotes
+ * (report_vspace.h). Every figure comes from this run's vspace.csv /
+ * vspace-summary.csv / vspace-gaps.csv; what is missing is said, not guessed.
  */
 #include "report_vspace.h"
 
@@ -16,6 +17,7 @@
 
 #include "csv.h"
 #include "gnuplot.h"
+#include "report_parts.h"
 #include "rundir.h"
 #include "vspace_calc.h"
 
@@ -189,11 +191,13 @@ static void chart_link(FILE *f, const struct run_data *rd, int charts_ok, const 
 		fprintf(f, "![%s](charts/%s.svg)\n\n", alt, name);
 }
 
-void vspace_write_md(FILE *f, const struct run_data *rd, int charts_ok)
+/* The section "Virtual address space (vspace)": table and chart. */
+static void vspace_write_md(FILE *f, const struct run_data *rd, int charts_ok, const char *charts_note)
 {
 	char a[32], b[32], c[32], e[32];
 	struct vs_data d;
 
+	(void)charts_note;	/* a missing chart is left out, not explained */
 	if (!vspace_run_has(rd->dir))
 		return;
 	vs_load(rd->dir, &d, 0);
@@ -224,8 +228,9 @@ void vspace_write_md(FILE *f, const struct run_data *rd, int charts_ok)
 	vs_free(&d);
 }
 
-int vspace_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
-			 const char *datadir, const char *footer, int quiet)
+/* The chart vspace (range map per phase); 1 when it rendered. */
+static int vspace_charts_render(const struct run_data *rd, const char *gnuplot, const char *plots,
+				const char *datadir, const char *footer, int quiet)
 {
 	char p[PATH_MAX + 64], script[PATH_MAX + 64], vars[PATH_MAX + 64], log[PATH_MAX + 64];
 	char names[64] = "", largest[128] = "", a[32];
@@ -291,3 +296,12 @@ int vspace_charts_render(const struct run_data *rd, const char *gnuplot, const c
 	snprintf(log, sizeof(log), "%s/vspace.log", datadir);
 	return gp_render(gnuplot, script, vars, log, "vspace");
 }
+
+static const char *const vspace_files[] = { "vspace.csv", NULL };
+
+const struct report_part report_part_vspace = {
+	.name = "vspace",
+	.files = vspace_files,
+	.write_md = vspace_write_md,
+	.render_charts = vspace_charts_render,
+};

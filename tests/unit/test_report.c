@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Reading a run back (run_load): a damaged latency.csv is an error that
- * names the file and line, not a point silently drawn as missing.
+ * Reading a run back (run_load): a damaged latency.csv or meta.csv is an
+ * error that names the file and line, not a point silently drawn as
+ * missing; a run without latency.csv loads when a report part is present.
  */
+#include <math.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -33,51 +35,69 @@ static void write_text(const char *dir, const char *name, const char *text)
 	assert_int_equal(fclose(f), 0);
 }
 
+/* A run folder with meta.csv and latency.csv as given (NULL: no such file). */
+static void make_run_files(char *dir, const char *meta, const char *latency)
+{
+	strcpy(dir, "/tmp/allocbench-report-XXXXXX");
+	assert_non_null(mkdtemp(dir));
+	if (meta)
+		write_text(dir, "meta.csv", meta);
+	if (latency)
+		write_text(dir, "latency.csv", latency);
+}
+
 /* A run folder whose latency.csv has the good row, then row (line 3). */
 static void make_run(char *dir, const char *row)
 {
 	char csv[2048];
 
-	strcpy(dir, "/tmp/allocbench-report-XXXXXX");
-	assert_non_null(mkdtemp(dir));
-	write_text(dir, "meta.csv", "key,value\nschema_version,1\n");
 	snprintf(csv, sizeof(csv), "%s%s%s", header, good_row, row);
-	write_text(dir, "latency.csv", csv);
+	make_run_files(dir, "key,value\nschema_version,1\n", csv);
 }
 
 static void remove_run(const char *dir)
 {
+	static const char *const files[] = { "meta.csv", "latency.csv", "scale.csv" };
 	char path[512];
 
-	snprintf(path, sizeof(path), "%s/meta.csv", dir);
-	unlink(path);
-	snprintf(path, sizeof(path), "%s/latency.csv", dir);
-	unlink(path);
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
 	rmdir(dir);
+}
+
+/* Loads the run in dir (then removes it); want: the error after "DIR/", or NULL for none. */
+static void expect_dir(const char *dir, const char *want)
+{
+	char full[1024], err[4400] = "";
+	struct run_data *rd = calloc(1, sizeof(*rd));
+	int rc;
+
+	assert_non_null(rd);
+	rc = run_load(dir, rd, err, sizeof(err));
+	remove_run(dir);
+	if (!want) {
+		if (rc)
+			fail_msg("refused: %s", err);
+		run_free(rd);
+	} else {
+		if (!rc)
+			fail_msg("accepted, want '%s'", want);
+		snprintf(full, sizeof(full), "%s/%s", dir, want);
+		assert_string_equal(err, full);
+	}
+	free(rd);
 }
 
 /* Loads a run with row as line 3; want: NULL (accepted) or the message after "DIR/latency.csv:". */
 static void expect_load(const char *row, const char *want)
 {
-	char dir[64], full[1024], err[4400] = "";
-	struct run_data *rd = calloc(1, sizeof(*rd));
-	int rc;
+	char dir[64], full[512];
 
-	assert_non_null(rd);
 	make_run(dir, row);
-	rc = run_load(dir, rd, err, sizeof(err));
-	remove_run(dir);
-	if (!want) {
-		if (rc)
-			fail_msg("row '%s' refused: %s", row, err);
-		run_free(rd);
-	} else {
-		if (!rc)
-			fail_msg("row '%s' accepted", row);
-		snprintf(full, sizeof(full), "%s/latency.csv:%s", dir, want);
-		assert_string_equal(err, full);
-	}
-	free(rd);
+	snprintf(full, sizeof(full), "latency.csv:%s", want ? want : "");
+	expect_dir(dir, want ? full : NULL);
 }
 
 static void test_good_and_empty_cells(void **state)
@@ -110,12 +130,117 @@ static void test_truncated_row(void **state)
 	expect_load("1,kmalloc,free,kernel,8,ok,100,0,1", "3: 9 fields, the header has 19");
 }
 
+/* The fields that say which point a row is. */
+static void test_bad_keys(void **state)
+{
+	(void)state;
+	expect_load("1,kmalloc,free,kernel,0,ok,100,0,10,20,30,40,19,21,64,100,1,2,3\n",
+		    "3: bad size_bytes '0'");
+	expect_load("1,kmalloc,free,kernel,4K,ok,100,0,10,20,30,40,19,21,64,100,1,2,3\n",
+		    "3: bad size_bytes '4K'");
+	expect_load("1,kmalloc,free,kernel,8,fine,100,0,10,20,30,40,19,21,64,100,1,2,3\n",
+		    "3: unknown status 'fine' (ok, partial, failed, unsupported, skipped)");
+	expect_load("1,,free,kernel,8,ok,100,0,10,20,30,40,19,21,64,100,1,2,3\n",
+		    "3: empty allocator or op");
+	expect_load("1,kmalloc,,kernel,8,ok,100,0,10,20,30,40,19,21,64,100,1,2,3\n",
+		    "3: empty allocator or op");
+}
+
+static void test_bad_batch(void **state)
+{
+	char dir[64], csv[1024];
+
+	(void)state;
+	snprintf(csv, sizeof(csv), "allocator,op,size_bytes,status,batch,p50_ns\n"
+		 "kmalloc,alloc,8,ok,1,20\nkmalloc,alloc,16,ok,many,20\n");
+	make_run_files(dir, "key,value\n", csv);
+	expect_dir(dir, "latency.csv:3: bad batch 'many'");
+}
+
+static void test_bad_structure(void **state)
+{
+	char dir[64];
+
+	(void)state;
+	make_run_files(dir, "key,value\n", "allocator,op,size_bytes,p50_ns\nkmalloc,alloc,8,20\n");
+	expect_dir(dir, "latency.csv:1: missing column 'status'");
+	make_run_files(dir, "key,value\n", "");
+	expect_dir(dir, "latency.csv:1: empty file: no header row");
+	/* cut inside a quoted field: the line where the field opened */
+	make_run_files(dir, "key,value\n", "allocator,op,size_bytes,status\nkmalloc,alloc,8,ok\n\"vmal");
+	expect_dir(dir, "latency.csv:3: unterminated quoted field");
+	expect_load("1,kmalloc,free,kernel,8,ok,100,0,10,20,30,40,19,21,64,100,1,2,3,4\n",
+		    "3: 20 fields, the header has 19");
+}
+
+static void test_bad_meta(void **state)
+{
+	char dir[64];
+
+	(void)state;
+	make_run_files(dir, "name,value\nx,1\n", header);
+	expect_dir(dir, "meta.csv:1: expected the columns key,value");
+	make_run_files(dir, "key,value\nx,\"1\n", header);
+	expect_dir(dir, "meta.csv:2: unterminated quoted field");
+	make_run_files(dir, NULL, header);
+	expect_dir(dir, "meta.csv: No such file or directory");
+}
+
+/* No latency.csv: fine when a report part is present, the plain error when none is. */
+static void test_without_latency(void **state)
+{
+	char dir[64];
+
+	(void)state;
+	make_run_files(dir, "key,value\n", NULL);
+	expect_dir(dir, "latency.csv: No such file or directory");
+	make_run_files(dir, "key,value\n", NULL);
+	write_text(dir, "scale.csv", "schema_version\n1\n");
+	expect_dir(dir, NULL);
+}
+
+/* A per-op row with batch-timed figures is two points: per-op, and the batch-timed series. */
+static void test_batch_point(void **state)
+{
+	char dir[64], err[4400];
+	struct run_data *rd = calloc(1, sizeof(*rd));
+	const struct lat_point *p;
+	int s;
+
+	(void)state;
+	assert_non_null(rd);
+	make_run(dir, "");
+	assert_int_equal(run_load(dir, rd, err, sizeof(err)), 0);
+	remove_run(dir);
+	assert_true(rd->have_lat);
+	assert_int_equal(rd->nseries, 2);
+	s = run_find_series(rd, "alloc", "kernel", 0);
+	assert_int_equal(s, 0);
+	p = run_point(rd, s, 0, 8);
+	assert_non_null(p);
+	assert_int_equal(p->status, LAT_OK);
+	assert_true(p->p50 == 20 && p->ci_lo == 19 && p->samples == 100);
+	assert_true(rd->series[1].batched);
+	assert_string_equal(rd->series[1].slug, "alloc-batch");
+	p = run_point(rd, 1, 0, 8);
+	assert_non_null(p);
+	assert_true(p->p10 == 1 && p->p50 == 2 && p->p90 == 3 && isnan(p->p99));
+	run_free(rd);
+	free(rd);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_and_empty_cells),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_truncated_row),
+		cmocka_unit_test(test_bad_keys),
+		cmocka_unit_test(test_bad_batch),
+		cmocka_unit_test(test_bad_structure),
+		cmocka_unit_test(test_bad_meta),
+		cmocka_unit_test(test_without_latency),
+		cmocka_unit_test(test_batch_point),
 	};
 
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
