@@ -308,7 +308,7 @@ static void unknown_section(struct parse_state *ps, const char *name)
 	set_err(ps, ps->line, "unknown section [%s] (known: %s)", name, known);
 }
 
-/* Every section but [run] (the current one): a zeroed struct with its kind's defaults. */
+/* A new section's struct: zeroed, then its kind's defaults. */
 static void *section_new(struct parse_state *ps, const struct experiment_kind *kind)
 {
 	void *priv = calloc(1, kind->section_size);

@@ -15,6 +15,7 @@
 #include "config.h"
 #include "config_keys.h"
 #include "experiment.h"
+#include "util.h"
 
 #define README TOP_DIR "/configs/README.md"
 #define MAX_DOC_KEYS 512
@@ -182,12 +183,29 @@ static void test_run_keys_print_and_parse_back(void **state)
 	assert_null(cfg_key_find(config_run_keys, config_run_nkeys, "nonsense"));
 }
 
+/* The one memory-cap check of [latency] and [access]: products that overflow are over the cap. */
+static void test_over_mem_cap(void **state)
+{
+	struct run_config r;
+
+	(void)state;
+	memset(&r, 0, sizeof(r));
+	r.mem_cap_percent = 50;
+	if (!mem_available_bytes())
+		skip();
+	assert_int_equal(config_over_mem_cap(&r, 4096, 1), 0);
+	assert_int_equal(config_over_mem_cap(&r, UINT64_MAX / 2 + 1, 2), 1);
+	assert_int_equal(config_over_mem_cap(&r, mem_available_bytes(), 1), 1);
+	assert_int_equal(config_over_mem_cap(&r, mem_available_bytes() / 4, 1), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_readme_matches_tables),
 		cmocka_unit_test(test_tables_sound),
 		cmocka_unit_test(test_run_keys_print_and_parse_back),
+		cmocka_unit_test(test_over_mem_cap),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
