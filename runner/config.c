@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Config files: libinih reads the INI syntax; this file knows [run] and hands
- * every other section to its experiment kind. A line-counting reader wrapped
+ * Config files: libinih reads the INI syntax; this file knows [run] (its keys:
+ * config_run_keys[]) and parses every other section through its experiment
+ * kind's key table (config_keys.h). A line-counting reader wrapped
  * around libinih gives every message its line, sees section headers (also
  * empty ones), refuses text after a header (libinih ignores it), NUL bytes
  * and lines longer than libinih's buffer instead of letting them be cut.
@@ -91,7 +92,7 @@ static void format_memory(const struct cfg_key *k, const void *obj, char *buf, s
 	snprintf(buf, len, "%" PRIu64 "M", r->memory >> 20);
 }
 
-#define RUN_NUM(member, lo, hi)	.type = CFG_NUM, CFG_FIELD(struct run_config, member), .min = (lo), .max = (hi)
+#define RUN_NUM(member, lo, hi)	CFG_NUMBER(struct run_config, member, lo, hi)
 
 const struct cfg_key config_run_keys[] = {
 	{ .name = "name", .type = CFG_STRING, CFG_FIELD(struct run_config, name), .parse = parse_run_name,
@@ -119,7 +120,8 @@ const struct cfg_key config_run_keys[] = {
 	{ .name = "cmdline", .type = CFG_STRING, CFG_FIELD(struct run_config, cmdline),
 	  .help = "vm target: extra kernel command line" },
 	{ .name = "memory", .type = CFG_CUSTOM, CFG_FIELD(struct run_config, memory), .def = "1G",
-	  .parse = parse_memory, .format = format_memory, .help = "vm target: guest memory (whole MiB, 64M at least)" },
+	  .parse = parse_memory, .format = format_memory,
+	  .help = "vm target: guest memory (whole MiB, 64M at least)" },
 	{ .name = "mem_cap_percent", RUN_NUM(mem_cap_percent, 1, 90), .def = "50",
 	  .help = "no point may hold more than this share of MemAvailable" },
 	{ .name = "smp", RUN_NUM(smp, 1, CFG_MAX_SMP), .def = "2",

@@ -61,9 +61,10 @@ struct cfg_key {
 #define CFG_FIELD(st, member)	.offset = offsetof(st, member), .size = sizeof(((st *)0)->member)
 #define CFG_LINE(st, member)	.line_offset = offsetof(st, member) + 1
 #define CFG_NUMBER(st, member, lo, hi) .type = CFG_NUM, CFG_FIELD(st, member), .min = (lo), .max = (hi)
-/* The name sets most kinds share (names.h): an entry adds .name, .def, .help and .all_mask. */
+/* The name sets most kinds share (names.h, allocbench.h): an entry adds .name, .def and .help. */
 #define CFG_ALLOCATORS(st, member) .type = CFG_NAMES, CFG_FIELD(st, member), \
-	.lookup = allocator_by_name, .what = "allocator", .known = allocator_names_list
+	.lookup = allocator_by_name, .what = "allocator", .known = allocator_names_list, \
+	.all_mask = (1U << ALLOCBENCH_NR_ALLOCATORS) - 1
 #define CFG_GFPS(st, member) .type = CFG_NAMES, CFG_FIELD(st, member), \
 	.lookup = gfp_by_name, .what = "gfp", .known = gfp_names_list
 

@@ -37,7 +37,6 @@
 #include "util.h"
 
 #define ACC_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define PAT_BIT(p)		(1U << (p))
 
 /* ---- config ---- */
@@ -112,7 +111,7 @@ static const char *map_layouts_known(void)
 	  .help = "try the dTLB-miss counter" }
 
 static const struct cfg_key acc_keys[] = {
-	{ .name = "allocators", CFG_ALLOCATORS(struct acc_section, allocators), .all_mask = ALL_ALLOCATORS,
+	{ .name = "allocators", CFG_ALLOCATORS(struct acc_section, allocators),
 	  .def = "all", .help = "comma list of allocator names, or all" },
 	{ .name = "layouts", .type = CFG_NAMES, CFG_FIELD(struct acc_section, layouts),
 	  .lookup = access_layout_by_name, .what = "layout", .known = acc_layouts_known,

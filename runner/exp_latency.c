@@ -30,12 +30,11 @@
 #include "stats.h"
 #include "util.h"
 
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 
 /* ---- config ---- */
 
 static const struct cfg_key lat_keys[] = {
-	{ .name = "allocators", CFG_ALLOCATORS(struct lat_section, allocators), .all_mask = ALL_ALLOCATORS,
+	{ .name = "allocators", CFG_ALLOCATORS(struct lat_section, allocators),
 	  .def = "all", .help = "comma list of allocator names, or all (those this kernel offers)" },
 	{ .name = "ops", .type = CFG_NAMES, CFG_FIELD(struct lat_section, ops), .lookup = op_by_name,
 	  .what = "op", .known = op_names_list, .def = "alloc, free, pair, burst", .help = "comma list of ops" },

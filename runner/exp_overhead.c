@@ -24,7 +24,6 @@
 #include "util.h"
 
 #define OVH_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define OVH_DEFAULT_SIZES \
 	"8..4M x2, 24, 100, 200, 1000, 3000, 5000, 9000, 12K, 20000, 100000, 300000, 1000000, 3000000"
 
@@ -34,7 +33,7 @@ struct ovh_section {
 };
 
 static const struct cfg_key ovh_keys[] = {
-	{ .name = "allocators", CFG_ALLOCATORS(struct ovh_section, allocators), .all_mask = ALL_ALLOCATORS,
+	{ .name = "allocators", CFG_ALLOCATORS(struct ovh_section, allocators),
 	  .def = "all", .help = "comma list of allocator names, or all" },
 	{ .name = "sizes", .type = CFG_SIZES, CFG_FIELD(struct ovh_section, sizes), .def = OVH_DEFAULT_SIZES,
 	  .help = "comma list of sizes and ranges" },

@@ -28,7 +28,6 @@
 #include "util.h"
 
 #define PROBE_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define SLAB_ALLOCATORS		((1U << ALLOCBENCH_KMALLOC) | (1U << ALLOCBENCH_KZALLOC) | \
 				 (1U << ALLOCBENCH_KMEM_CACHE))
 
@@ -75,7 +74,7 @@ static int parse_granularity(const struct cfg_key *k, void *obj, const char *val
 }
 
 static const struct cfg_key probe_keys[] = {
-	{ .name = "allocators", CFG_ALLOCATORS(struct probe_section, allocators), .all_mask = ALL_ALLOCATORS,
+	{ .name = "allocators", CFG_ALLOCATORS(struct probe_section, allocators),
 	  .def = "all", .help = "comma list of allocator names, or all" },
 	{ .name = "gfp", .type = CFG_CUSTOM, CFG_FIELD(struct probe_section, gfp), .parse = parse_probe_gfp,
 	  .def = "noretry", .help = "one profile: noretry, nowait or kernel" },

@@ -38,7 +38,6 @@
 #include "util.h"
 
 #define SCALE_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define ALL_PATTERNS		((1U << ALLOCBENCH_NR_SCALE_PATTERNS) - 1)
 
 struct scale_section {
@@ -67,7 +66,7 @@ static int parse_threads(const struct cfg_key *k, void *obj, const char *value, 
 #define SCALE_NUM(member, lo, hi) CFG_NUMBER(struct scale_section, member, lo, hi)
 
 static const struct cfg_key scale_keys[] = {
-	{ .name = "allocators", CFG_ALLOCATORS(struct scale_section, allocators), .all_mask = ALL_ALLOCATORS,
+	{ .name = "allocators", CFG_ALLOCATORS(struct scale_section, allocators),
 	  .def = "kmalloc, kmem_cache, vmalloc, alloc_pages", .help = "comma list of allocator names, or all" },
 	{ .name = "patterns", .type = CFG_NAMES, CFG_FIELD(struct scale_section, patterns),
 	  .lookup = scale_pattern_by_name, .what = "pattern", .known = patterns_known, .all_mask = ALL_PATTERNS,
