@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Config files: libinih reads the INI syntax; this file knows [run] and hands
- * every other section to its experiment kind. A line-counting reader wrapped
+ * Config files: libinih reads the INI syntax; this file knows [run] (its keys:
+ * config_run_keys[]) and parses every other section through its experiment
+ * kind's key table (config_keys.h). A line-counting reader wrapped
  * around libinih gives every message its line, sees section headers (also
  * empty ones), refuses text after a header (libinih ignores it), NUL bytes
  * and lines longer than libinih's buffer instead of letting them be cut.
@@ -24,6 +25,7 @@
 #include <ini.h>
 
 #include "allocbench.h"
+#include "config_keys.h"
 #include "sizes.h"
 #include "util.h"
 
@@ -47,11 +49,85 @@ const struct experiment_kind *const experiment_kinds[] = {
 	NULL,
 };
 
-const char *const config_run_keys[] = {
-	"name", "cpu", "seed", "repeat", "warmup", "iterations", "min_samples",
-	"time_budget_ms", "batch", "batch_below_ns", "subseries", "cmdline", "memory",
-	"mem_cap_percent", "smp", NULL,
+static int parse_run_name(const struct cfg_key *k, void *obj, const char *value, int line,
+			  char *err, size_t errlen)
+{
+	struct run_config *r = obj;
+
+	(void)k;
+	(void)line;
+	if (!*value || strlen(value) >= sizeof(r->name)) {
+		snprintf(err, errlen, "bad name '%s' (1..%zu characters)", value, sizeof(r->name) - 1);
+		return -1;
+	}
+	snprintf(r->name, sizeof(r->name), "%s", value);
+	return 0;
+}
+
+static int parse_memory(const struct cfg_key *k, void *obj, const char *value, int line,
+			char *err, size_t errlen)
+{
+	struct run_config *r = obj;
+	char msg[CFG_ERR_LEN - 16];
+
+	(void)k;
+	(void)line;
+	if (size_parse(value, &r->memory, msg, sizeof(msg))) {
+		snprintf(err, errlen, "memory: %s", msg);
+		return -1;
+	}
+	if (r->memory < CFG_MIN_MEMORY || r->memory % (1ULL << 20)) {
+		snprintf(err, errlen, "memory must be a whole number of MiB, at least 64M (got '%s')", value);
+		return -1;
+	}
+	return 0;
+}
+
+/* MiB with a suffix: what qemu -m takes. */
+static void format_memory(const struct cfg_key *k, const void *obj, char *buf, size_t len)
+{
+	const struct run_config *r = obj;
+
+	(void)k;
+	snprintf(buf, len, "%" PRIu64 "M", r->memory >> 20);
+}
+
+#define RUN_NUM(member, lo, hi)	CFG_NUMBER(struct run_config, member, lo, hi)
+
+const struct cfg_key config_run_keys[] = {
+	{ .name = "name", .type = CFG_STRING, CFG_FIELD(struct run_config, name), .parse = parse_run_name,
+	  .help = "label of the run, recorded in meta.csv (default: the file name)" },
+	{ .name = "cpu", RUN_NUM(cpu, 0, CFG_MAX_CPU), .def = "0",
+	  .help = "CPU the runner pins itself to" },
+	{ .name = "seed", RUN_NUM(seed, 0, UINT64_MAX), .def = "1",
+	  .help = "seed of the shuffled order (and of anything random)" },
+	{ .name = "repeat", RUN_NUM(repeat, 1, CFG_MAX_REPEAT), .def = "1",
+	  .help = "the whole plan is run this many times, each in a new order" },
+	{ .name = "warmup", RUN_NUM(warmup, 0, ALLOCBENCH_MAX_WARMUP), .def = "200",
+	  .help = "untimed operations before every timed series" },
+	{ .name = "iterations", RUN_NUM(iterations, 1, CFG_MAX_ITERATIONS), .def = "1000",
+	  CFG_LINE(struct run_config, line_iterations), .help = "upper bound of samples per point" },
+	{ .name = "min_samples", RUN_NUM(min_samples, 1, CFG_MAX_ITERATIONS), .def = "5",
+	  CFG_LINE(struct run_config, line_min_samples), .help = "lower bound of samples per point" },
+	{ .name = "time_budget_ms", RUN_NUM(time_budget_ms, 1, CFG_MAX_BUDGET_MS), .def = "100",
+	  .help = "time budget per point" },
+	{ .name = "batch", RUN_NUM(batch, 1, ALLOCBENCH_MAX_BATCH), .def = "64",
+	  .help = "operations per sample of the batch-timed series" },
+	{ .name = "batch_below_ns", RUN_NUM(batch_below_ns, 0, 1000000000), .def = "1000",
+	  .help = "a batch series is added where the per-op median is below this" },
+	{ .name = "subseries", RUN_NUM(subseries, 1, CFG_MAX_SUBSERIES), .def = "6",
+	  .help = "sub-series per latency point and repeat, spread over the run" },
+	{ .name = "cmdline", .type = CFG_STRING, CFG_FIELD(struct run_config, cmdline),
+	  .help = "vm target: extra kernel command line" },
+	{ .name = "memory", .type = CFG_CUSTOM, CFG_FIELD(struct run_config, memory), .def = "1G",
+	  .parse = parse_memory, .format = format_memory,
+	  .help = "vm target: guest memory (whole MiB, 64M at least)" },
+	{ .name = "mem_cap_percent", RUN_NUM(mem_cap_percent, 1, 90), .def = "50",
+	  .help = "no point may hold more than this share of MemAvailable" },
+	{ .name = "smp", RUN_NUM(smp, 1, CFG_MAX_SMP), .def = "2",
+	  .help = "vm target: guest CPUs (qemu -smp)" },
 };
+const size_t config_run_nkeys = ARRAY_SIZE(config_run_keys);
 
 #define READ_BUF	4096	/* our reader's own limit on a line */
 
@@ -96,31 +172,21 @@ static void AB_PRINTF(3, 4) set_err(struct parse_state *ps, int line, const char
 	va_end(ap);
 }
 
-static void run_defaults(struct run_config *r, const char *path)
+static void run_defaults(struct parse_state *ps, const char *path)
 {
+	struct run_config *r = &ps->cfg->run;
 	const char *base = strrchr(path, '/');
+	char msg[CFG_ERR_LEN];
 	size_t n;
 
 	memset(r, 0, sizeof(*r));
+	if (cfg_keys_defaults(config_run_keys, config_run_nkeys, r, msg, sizeof(msg)))
+		set_err(ps, 1, "[run] %s", msg);
 	base = base ? base + 1 : path;
 	snprintf(r->name, sizeof(r->name), "%s", base);
 	n = strlen(r->name);
 	if (n > 5 && !strcmp(r->name + n - 5, ".conf"))
 		r->name[n - 5] = '\0';
-	r->cpu = 0;
-	r->seed = 1;
-	r->repeat = 1;
-	r->warmup = 200;
-	r->iterations = 1000;
-	r->min_samples = 5;
-	r->time_budget_ms = 100;
-	r->batch = 64;
-	r->batch_below_ns = 1000;
-	r->subseries = 6;
-	r->cmdline[0] = '\0';
-	r->memory = 1ULL << 30;
-	r->smp = 2;
-	r->mem_cap_percent = 50;
 }
 
 static int valid_label(const char *s)
@@ -244,6 +310,25 @@ static void unknown_section(struct parse_state *ps, const char *name)
 	set_err(ps, ps->line, "unknown section [%s] (known: %s)", name, known);
 }
 
+/* A new section's struct: zeroed, then its kind's defaults. */
+static void *section_new(struct parse_state *ps, const struct experiment_kind *kind)
+{
+	void *priv = calloc(1, kind->section_size);
+	char msg[CFG_ERR_LEN];
+
+	if (priv && cfg_keys_defaults(kind->keys, kind->nkeys, priv, msg, sizeof(msg)))
+		set_err(ps, ps->line, "[%s] %s", kind->name, msg);
+	return priv;
+}
+
+static void section_free(const struct experiment_kind *kind, void *priv)
+{
+	if (kind->section_release)
+		kind->section_release(priv);
+	cfg_keys_release(kind->keys, kind->nkeys, priv);
+	free(priv);
+}
+
 /* [kind] or [kind LABEL], already checked: a new section, unless it repeats one. */
 static void add_section(struct parse_state *ps, int kidx, const char *label)
 {
@@ -269,7 +354,7 @@ static void add_section(struct parse_state *ps, int kidx, const char *label)
 		snprintf(s->title, sizeof(s->title), "%s %s", kind->name, s->label);
 	else
 		snprintf(s->title, sizeof(s->title), "%s", kind->name);
-	s->priv = kind->section_new();
+	s->priv = section_new(ps, kind);
 	/* Counted before the checks below so that config_free() frees priv on error. */
 	ps->cfg->nsec++;
 	if (!s->priv || table_add(ps, ps->cfg->nsec - 1)) {
@@ -432,78 +517,19 @@ static int note_key(struct parse_state *ps, const char *key, const char *where)
 	return 0;
 }
 
-static int run_uint(struct parse_state *ps, const char *key, const char *value,
-		    uint64_t lo, uint64_t hi, unsigned *out)
+/* One key = value of the current section. 0 or -1 (error set). */
+static int section_key(struct parse_state *ps, const struct cfg_key *keys, size_t nkeys, void *obj,
+		       const char *title, const char *key, const char *value)
 {
-	uint64_t v;
+	const struct cfg_key *k = cfg_key_find(keys, nkeys, key);
+	char msg[CFG_ERR_LEN] = "";
 
-	if (parse_u64(value, lo, hi, &v)) {
-		set_err(ps, ps->line, "bad number '%s' for %s (expected %" PRIu64 "..%" PRIu64 ")",
-			value, key, lo, hi);
+	if (!k) {
+		set_err(ps, ps->line, "unknown key '%s' in [%s]", key, title);
 		return -1;
 	}
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int run_key(struct parse_state *ps, const char *key, const char *value)
-{
-	struct run_config *r = &ps->cfg->run;
-	char msg[CFG_ERR_LEN];
-
-	if (!strcmp(key, "name")) {
-		if (!*value || strlen(value) >= sizeof(r->name)) {
-			set_err(ps, ps->line, "bad name '%s' (1..%zu characters)", value, sizeof(r->name) - 1);
-			return -1;
-		}
-		snprintf(r->name, sizeof(r->name), "%s", value);
-	} else if (!strcmp(key, "cpu")) {
-		return run_uint(ps, key, value, 0, CFG_MAX_CPU, &r->cpu);
-	} else if (!strcmp(key, "seed")) {
-		if (parse_u64(value, 0, UINT64_MAX, &r->seed)) {
-			set_err(ps, ps->line, "bad number '%s' for seed (expected 0..%" PRIu64 ")",
-				value, UINT64_MAX);
-			return -1;
-		}
-	} else if (!strcmp(key, "repeat")) {
-		return run_uint(ps, key, value, 1, CFG_MAX_REPEAT, &r->repeat);
-	} else if (!strcmp(key, "warmup")) {
-		return run_uint(ps, key, value, 0, ALLOCBENCH_MAX_WARMUP, &r->warmup);
-	} else if (!strcmp(key, "iterations")) {
-		r->line_iterations = ps->line;
-		return run_uint(ps, key, value, 1, CFG_MAX_ITERATIONS, &r->iterations);
-	} else if (!strcmp(key, "min_samples")) {
-		r->line_min_samples = ps->line;
-		return run_uint(ps, key, value, 1, CFG_MAX_ITERATIONS, &r->min_samples);
-	} else if (!strcmp(key, "time_budget_ms")) {
-		return run_uint(ps, key, value, 1, CFG_MAX_BUDGET_MS, &r->time_budget_ms);
-	} else if (!strcmp(key, "batch")) {
-		return run_uint(ps, key, value, 1, ALLOCBENCH_MAX_BATCH, &r->batch);
-	} else if (!strcmp(key, "batch_below_ns")) {
-		return run_uint(ps, key, value, 0, 1000000000, &r->batch_below_ns);
-	} else if (!strcmp(key, "subseries")) {
-		return run_uint(ps, key, value, 1, CFG_MAX_SUBSERIES, &r->subseries);
-	} else if (!strcmp(key, "cmdline")) {
-		if (strlen(value) >= sizeof(r->cmdline)) {
-			set_err(ps, ps->line, "cmdline too long (max %zu characters)", sizeof(r->cmdline) - 1);
-			return -1;
-		}
-		snprintf(r->cmdline, sizeof(r->cmdline), "%s", value);
-	} else if (!strcmp(key, "memory")) {
-		if (size_parse(value, &r->memory, msg, sizeof(msg))) {
-			set_err(ps, ps->line, "memory: %s", msg);
-			return -1;
-		}
-		if (r->memory < CFG_MIN_MEMORY || r->memory % (1ULL << 20)) {
-			set_err(ps, ps->line, "memory must be a whole number of MiB, at least 64M (got '%s')", value);
-			return -1;
-		}
-	} else if (!strcmp(key, "mem_cap_percent")) {
-		return run_uint(ps, key, value, 1, 90, &r->mem_cap_percent);
-	} else if (!strcmp(key, "smp")) {
-		return run_uint(ps, key, value, 1, CFG_MAX_SMP, &r->smp);
-	} else {
-		set_err(ps, ps->line, "unknown key '%s' in [run]", key);
+	if (cfg_key_parse(k, obj, value, ps->line, msg, sizeof(msg))) {
+		set_err(ps, ps->line, "%s", msg);
 		return -1;
 	}
 	return 0;
@@ -513,8 +539,6 @@ static int handler(void *user, const char *section, const char *name, const char
 {
 	struct parse_state *ps = user;
 	struct section *s;
-	char msg[CFG_ERR_LEN];
-	int rc;
 
 	(void)section;	/* ps->cur, set by the reader, is the same section */
 	if (!name)	/* INI_CALL_HANDLER_ON_NEW_SECTION builds: the reader saw it */
@@ -528,29 +552,20 @@ static int handler(void *user, const char *section, const char *name, const char
 	if (ps->cur == -1) {
 		if (note_key(ps, name, "run"))
 			return 0;
-		return run_key(ps, name, value) ? 0 : 1;
+		return section_key(ps, config_run_keys, config_run_nkeys, &ps->cfg->run, "run",
+				   name, value) ? 0 : 1;
 	}
 	s = &ps->cfg->sec[ps->cur];
 	if (note_key(ps, name, s->title))
 		return 0;
-	msg[0] = '\0';
-	rc = s->kind->parse_key(s->priv, name, value, ps->line, msg, sizeof(msg));
-	if (rc == 1) {
-		set_err(ps, ps->line, "unknown key '%s' in [%s]", name, s->title);
-		return 0;
-	}
-	if (rc) {
-		set_err(ps, ps->line, "%s", msg);
-		return 0;
-	}
-	return 1;
+	return section_key(ps, s->kind->keys, s->kind->nkeys, s->priv, s->title, name, value) ? 0 : 1;
 }
 
 void config_free(struct config *cfg)
 {
 	for (size_t i = 0; i < cfg->nsec; i++)
 		if (cfg->sec[i].priv)
-			cfg->sec[i].kind->section_free(cfg->sec[i].priv);
+			section_free(cfg->sec[i].kind, cfg->sec[i].priv);
 	free(cfg->sec);
 	cfg->sec = NULL;
 	cfg->nsec = 0;
@@ -595,8 +610,8 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 	memset(cfg, 0, sizeof(*cfg));
 	memset(&ps, 0, sizeof(ps));
 	snprintf(cfg->path, sizeof(cfg->path), "%s", path);
-	run_defaults(&cfg->run, path);
 	ps.cfg = cfg;
+	run_defaults(&ps, path);
 	ps.cur = -2;
 	ps.f = fopen(path, "re");
 	if (!ps.f) {
@@ -649,39 +664,18 @@ int config_load(const char *path, struct config *cfg, char *err, size_t errlen)
 
 int config_get(const struct config *cfg, const char *key, char *buf, size_t len)
 {
-	const struct run_config *r = &cfg->run;
+	const struct cfg_key *k = cfg_key_find(config_run_keys, config_run_nkeys, key);
 
-	if (!strcmp(key, "name"))
-		snprintf(buf, len, "%s", r->name);
-	else if (!strcmp(key, "cpu"))
-		snprintf(buf, len, "%u", r->cpu);
-	else if (!strcmp(key, "seed"))
-		snprintf(buf, len, "%" PRIu64, r->seed);
-	else if (!strcmp(key, "repeat"))
-		snprintf(buf, len, "%u", r->repeat);
-	else if (!strcmp(key, "warmup"))
-		snprintf(buf, len, "%u", r->warmup);
-	else if (!strcmp(key, "iterations"))
-		snprintf(buf, len, "%u", r->iterations);
-	else if (!strcmp(key, "min_samples"))
-		snprintf(buf, len, "%u", r->min_samples);
-	else if (!strcmp(key, "time_budget_ms"))
-		snprintf(buf, len, "%u", r->time_budget_ms);
-	else if (!strcmp(key, "batch"))
-		snprintf(buf, len, "%u", r->batch);
-	else if (!strcmp(key, "batch_below_ns"))
-		snprintf(buf, len, "%u", r->batch_below_ns);
-	else if (!strcmp(key, "subseries"))
-		snprintf(buf, len, "%u", r->subseries);
-	else if (!strcmp(key, "cmdline"))
-		snprintf(buf, len, "%s", r->cmdline);
-	else if (!strcmp(key, "memory"))	/* MiB with a suffix: what qemu -m takes */
-		snprintf(buf, len, "%" PRIu64 "M", r->memory >> 20);
-	else if (!strcmp(key, "mem_cap_percent"))
-		snprintf(buf, len, "%u", r->mem_cap_percent);
-	else if (!strcmp(key, "smp"))
-		snprintf(buf, len, "%u", r->smp);
-	else
-		return -1;
-	return 0;
+	return k ? cfg_key_format(k, &cfg->run, buf, len) : -1;
+}
+
+int config_over_mem_cap(const struct run_config *rc, uint64_t bytes, uint64_t count)
+{
+	uint64_t avail = mem_available_bytes();
+
+	if (!avail)
+		return 0;
+	if (count && bytes > UINT64_MAX / count)
+		return 1;
+	return (double)(bytes * count) > (double)avail * rc->mem_cap_percent / 100.0;
 }

@@ -81,7 +81,10 @@ int config_get(const struct config *cfg, const char *key, char *buf, size_t len)
  */
 extern unsigned long config_check_steps;
 
-/* Keys of [run], for --help. */
-extern const char *const config_run_keys[];
+/*
+ * 1 when count objects of bytes each would hold more than [run]
+ * mem_cap_percent of MemAvailable (0 when MemAvailable is unknown).
+ */
+int config_over_mem_cap(const struct run_config *rc, uint64_t bytes, uint64_t count);
 
 #endif

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Parsers for experiment-section values shared by every kind; see config_keys.h. */
+/* Key tables and the value parsers shared by every kind; see config_keys.h. */
 #include "config_keys.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -107,6 +108,116 @@ int key_single_section(const struct config *cfg, const struct section *sec, cons
 			*line = sec->line;
 			return -1;
 		}
+	}
+	return 0;
+}
+
+const struct cfg_key *cfg_key_find(const struct cfg_key *keys, size_t n, const char *key)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(keys[i].name, key))
+			return &keys[i];
+	return NULL;
+}
+
+static int parse_num(const struct cfg_key *k, void *field, const char *value, char *err, size_t errlen)
+{
+	uint64_t v;
+
+	if (key_u64(k->name, value, k->min, k->max, &v, err, errlen))
+		return -1;
+	if (k->size == sizeof(uint32_t)) {
+		uint32_t v32 = (uint32_t)v;
+
+		memcpy(field, &v32, sizeof(v32));
+	} else {
+		memcpy(field, &v, sizeof(v));
+	}
+	return 0;
+}
+
+static int parse_string(const struct cfg_key *k, char *field, const char *value, char *err, size_t errlen)
+{
+	if (strlen(value) >= k->size) {
+		snprintf(err, errlen, "%s too long (max %zu characters)", k->name, k->size - 1);
+		return -1;
+	}
+	memcpy(field, value, strlen(value) + 1);
+	return 0;
+}
+
+int cfg_key_parse(const struct cfg_key *k, void *obj, const char *value, int line,
+		  char *err, size_t errlen)
+{
+	void *field = cfg_field(k, obj);
+
+	if (k->line_offset)
+		memcpy((char *)obj + k->line_offset - 1, &line, sizeof(line));
+	if (k->parse)
+		return k->parse(k, obj, value, line, err, errlen);
+	switch (k->type) {
+	case CFG_NUM:
+		return parse_num(k, field, value, err, errlen);
+	case CFG_SIZES:
+		return key_sizes(k->name, value, field, err, errlen);
+	case CFG_BOOL:
+		return key_bool(k->name, value, field, err, errlen);
+	case CFG_NAMES:
+		return key_name_set(k->name, value, k->lookup, k->what, k->known(), k->all_mask, field,
+				    err, errlen);
+	case CFG_STRING:
+		return parse_string(k, field, value, err, errlen);
+	case CFG_CUSTOM:
+		break;
+	}
+	snprintf(err, errlen, "%s: no parser", k->name);
+	return -1;
+}
+
+int cfg_keys_defaults(const struct cfg_key *keys, size_t n, void *obj, char *err, size_t errlen)
+{
+	char msg[512];
+
+	for (size_t i = 0; i < n; i++) {
+		if (!keys[i].def)
+			continue;
+		if (cfg_key_parse(&keys[i], obj, keys[i].def, 0, msg, sizeof(msg))) {
+			snprintf(err, errlen, "default of %s: %s", keys[i].name, msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+void cfg_keys_release(const struct cfg_key *keys, size_t n, void *obj)
+{
+	for (size_t i = 0; i < n; i++)
+		if (keys[i].type == CFG_SIZES)
+			size_list_free(cfg_field(&keys[i], obj));
+}
+
+int cfg_key_format(const struct cfg_key *k, const void *obj, char *buf, size_t len)
+{
+	const char *field = (const char *)obj + k->offset;
+
+	if (k->format) {
+		k->format(k, obj, buf, len);
+		return 0;
+	}
+	if (k->type == CFG_NUM && k->size == sizeof(uint32_t)) {
+		uint32_t v;
+
+		memcpy(&v, field, sizeof(v));
+		snprintf(buf, len, "%" PRIu32, v);
+	} else if (k->type == CFG_NUM) {
+		uint64_t v;
+
+		memcpy(&v, field, sizeof(v));
+		snprintf(buf, len, "%" PRIu64, v);
+	} else if (k->type == CFG_STRING) {
+		snprintf(buf, len, "%s", field);
+	} else {
+		return -1;
 	}
 	return 0;
 }

@@ -37,7 +37,6 @@
 #include "util.h"
 
 #define ACC_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define PAT_BIT(p)		(1U << (p))
 
 /* ---- config ---- */
@@ -53,93 +52,32 @@ struct acc_section {
 	int pmu;
 };
 
-static void *section_new(int mapping)
+static int parse_working_sets(const struct cfg_key *k, void *obj, const char *value, int line,
+			      char *err, size_t errlen)
 {
-	struct acc_section *s = calloc(1, sizeof(*s));
-	char err[128];
-
-	if (!s)
-		return NULL;
-	s->allocators = mapping ? 0 : ALL_ALLOCATORS;
-	s->layouts = PAT_BIT(ALLOCBENCH_PATTERN_PAGE) | PAT_BIT(ALLOCBENCH_PATTERN_LINE);
-	if (!mapping)
-		s->layouts |= PAT_BIT(ALLOCBENCH_PATTERN_SEQ) | PAT_BIT(ALLOCBENCH_PATTERN_FIRST_TOUCH);
-	s->passes = 7;
-	s->min_steps = 1U << 16;
-	s->pmu = 1;
-	if (size_list_parse(mapping ? "4K..1G x4" : "4K..1G x4", &s->sizes, err, sizeof(err))) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void *acc_section_new(void)
-{
-	return section_new(0);
-}
-
-static void *map_section_new(void)
-{
-	return section_new(1);
-}
-
-static void acc_section_free(void *priv)
-{
-	struct acc_section *s = priv;
-
-	size_list_free(&s->sizes);
-	free(s);
-}
-
-/* Keys [access] and [mapping] share. */
-static int parse_common(struct acc_section *s, const char *key, const char *value,
-			char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (!strcmp(key, "sizes")) {
-		if (key_sizes(key, value, &s->sizes, err, errlen))
-			return -1;
-		for (size_t i = 0; i < s->sizes.n; i++)
-			if (s->sizes.v[i] % 4096) {
-				snprintf(err, errlen, "sizes: working sets are whole pages (multiples of 4K)");
-				return -1;
-			}
-		return 0;
-	}
-	if (!strcmp(key, "passes")) {
-		if (key_u64(key, value, 1, ALLOCBENCH_MAX_PASSES, &v, err, errlen))
-			return -1;
-		s->passes = (unsigned)v;
-		return 0;
-	}
-	if (!strcmp(key, "min_steps"))
-		return key_u64(key, value, 0, ALLOCBENCH_MAX_STEPS, &s->min_steps, err, errlen);
-	if (!strcmp(key, "seed")) {
-		if (key_u64(key, value, 0, UINT64_MAX, &s->seed, err, errlen))
-			return -1;
-		s->seed_set = 1;
-		return 0;
-	}
-	if (!strcmp(key, "pmu"))
-		return key_bool(key, value, &s->pmu, err, errlen);
-	return 1;
-}
-
-static int acc_parse_key(void *priv, const char *key, const char *value, int line,
-			 char *err, size_t errlen)
-{
-	struct acc_section *s = priv;
+	struct acc_section *s = obj;
 
 	(void)line;
-	if (!strcmp(key, "allocators"))
-		return key_name_set(key, value, allocator_by_name, "allocator",
-				    allocator_names_list(), ALL_ALLOCATORS, &s->allocators, err, errlen);
-	if (!strcmp(key, "layouts"))
-		return key_name_set(key, value, access_layout_by_name, "layout",
-				    "page, line, seq, first_touch", 0, &s->layouts, err, errlen);
-	return parse_common(s, key, value, err, errlen);
+	if (key_sizes(k->name, value, &s->sizes, err, errlen))
+		return -1;
+	for (size_t i = 0; i < s->sizes.n; i++)
+		if (s->sizes.v[i] % 4096) {
+			snprintf(err, errlen, "sizes: working sets are whole pages (multiples of 4K)");
+			return -1;
+		}
+	return 0;
+}
+
+static int parse_seed(const struct cfg_key *k, void *obj, const char *value, int line,
+		      char *err, size_t errlen)
+{
+	struct acc_section *s = obj;
+
+	(void)line;
+	if (key_u64(k->name, value, 0, UINT64_MAX, &s->seed, err, errlen))
+		return -1;
+	s->seed_set = 1;
+	return 0;
 }
 
 static int map_layout_by_name(const char *s)
@@ -149,17 +87,44 @@ static int map_layout_by_name(const char *s)
 	return p == ALLOCBENCH_PATTERN_PAGE || p == ALLOCBENCH_PATTERN_LINE ? p : -1;
 }
 
-static int map_parse_key(void *priv, const char *key, const char *value, int line,
-			 char *err, size_t errlen)
+static const char *acc_layouts_known(void)
 {
-	struct acc_section *s = priv;
-
-	(void)line;
-	if (!strcmp(key, "layouts"))
-		return key_name_set(key, value, map_layout_by_name, "layout", "page, line", 0, &s->layouts,
-				  err, errlen);
-	return parse_common(s, key, value, err, errlen);
+	return "page, line, seq, first_touch";
 }
+
+static const char *map_layouts_known(void)
+{
+	return "page, line";
+}
+
+/* Keys [access] and [mapping] share. */
+#define ACC_COMMON_KEYS \
+	{ .name = "sizes", .type = CFG_SIZES, CFG_FIELD(struct acc_section, sizes), .parse = parse_working_sets, \
+	  .def = "4K..1G x4", .help = "working sets, whole pages" }, \
+	{ .name = "passes", CFG_NUMBER(struct acc_section, passes, 1, ALLOCBENCH_MAX_PASSES), .def = "7", \
+	  .help = "timed passes (samples) per point" }, \
+	{ .name = "min_steps", CFG_NUMBER(struct acc_section, min_steps, 0, ALLOCBENCH_MAX_STEPS), \
+	  .def = "65536", .help = "accesses per pass at least" }, \
+	{ .name = "seed", .type = CFG_CUSTOM, CFG_FIELD(struct acc_section, seed), .parse = parse_seed, \
+	  .help = "chain shuffle seed (default: [run] seed)" }, \
+	{ .name = "pmu", .type = CFG_BOOL, CFG_FIELD(struct acc_section, pmu), .def = "yes", \
+	  .help = "try the dTLB-miss counter" }
+
+static const struct cfg_key acc_keys[] = {
+	{ .name = "allocators", CFG_ALLOCATORS(struct acc_section, allocators),
+	  .def = "all", .help = "comma list of allocator names, or all" },
+	{ .name = "layouts", .type = CFG_NAMES, CFG_FIELD(struct acc_section, layouts),
+	  .lookup = access_layout_by_name, .what = "layout", .known = acc_layouts_known,
+	  .def = "page, line, seq, first_touch", .help = "comma list of page, line, seq, first_touch" },
+	ACC_COMMON_KEYS,
+};
+
+static const struct cfg_key map_keys[] = {
+	{ .name = "layouts", .type = CFG_NAMES, CFG_FIELD(struct acc_section, layouts),
+	  .lookup = map_layout_by_name, .what = "layout", .known = map_layouts_known,
+	  .def = "page, line", .help = "page and/or line" },
+	ACC_COMMON_KEYS,
+};
 
 /* One section of each kind: every point is one row. */
 static int plan_one(struct plan *p, const struct section *sec, unsigned a, unsigned pat,
@@ -296,13 +261,6 @@ static int map_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 	return run_begin(ctx, idx, p, &exp_mapping);
 }
 
-static int over_cap(const struct run_config *rc, uint64_t bytes)
-{
-	uint64_t avail = mem_available_bytes();
-
-	return avail && (double)bytes > (double)avail * rc->mem_cap_percent / 100.0;
-}
-
 static int device_access(struct device *d, struct allocbench_access *a)
 {
 	a->size = sizeof(*a);
@@ -331,7 +289,7 @@ static int not_measurable(struct run_ctx *ctx, const struct point *pt, struct ac
 		sl->unsupported++;
 		return 1;
 	}
-	if (over_cap(&ctx->cfg->run, pt->bytes)) {
+	if (config_over_mem_cap(&ctx->cfg->run, pt->bytes, 1)) {
 		sl->skipped++;
 		return 1;
 	}
@@ -726,9 +684,9 @@ const struct experiment_kind exp_access = {
 	.name = "access",
 	.summary = "ns per access of each allocator's memory (page/line chase, seq read, first touch) -> access.csv",
 	.csv_name = "access.csv",
-	.section_new = acc_section_new,
-	.section_free = acc_section_free,
-	.parse_key = acc_parse_key,
+	.section_size = sizeof(struct acc_section),
+	.keys = acc_keys,
+	.nkeys = ARRAY_SIZE(acc_keys),
 	.finish = key_single_section,
 	.plan = acc_plan,
 	.run_begin = acc_run_begin,
@@ -741,9 +699,9 @@ const struct experiment_kind exp_mapping = {
 	.name = "mapping",
 	.summary = "the same pages via the direct map, vmap() and vmalloc_huge: the mapping's cost -> mapping.csv",
 	.csv_name = "mapping.csv",
-	.section_new = map_section_new,
-	.section_free = acc_section_free,
-	.parse_key = map_parse_key,
+	.section_size = sizeof(struct acc_section),
+	.keys = map_keys,
+	.nkeys = ARRAY_SIZE(map_keys),
 	.finish = key_single_section,
 	.plan = map_plan,
 	.run_begin = map_run_begin,

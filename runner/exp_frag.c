@@ -63,90 +63,61 @@ struct frag_section {
 	unsigned recover_percent;
 };
 
-static void *frag_section_new(void)
+static int parse_frag_gfp(const struct cfg_key *k, void *obj, const char *value, int line,
+			  char *err, size_t errlen)
 {
-	struct frag_section *s = calloc(1, sizeof(*s));
-	char err[128];
+	struct frag_section *s = obj;
 
-	if (!s)
-		return NULL;
-	s->percent = 90;
-	s->keep_order = 6;
-	s->attempts = 16;
-	s->attempts_kernel = 8;
-	s->gfps = (1U << ALLOCBENCH_GFP_NOWAIT) | (1U << ALLOCBENCH_GFP_KERNEL);
-	s->allocators = FRAG_DEFAULT_ALLOCS;
-	s->memfree_tolerance = 2;
-	s->recover_percent = 90;
-	if (size_list_parse("64K..4M x2", &s->sizes, err, sizeof(err))) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void frag_section_free(void *priv)
-{
-	struct frag_section *s = priv;
-
-	size_list_free(&s->sizes);
-	free(s);
-}
-
-static int frag_uint(const char *key, const char *value, uint64_t lo, uint64_t hi, unsigned *out,
-		     char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (key_u64(key, value, lo, hi, &v, err, errlen))
+	(void)line;
+	if (key_name_set(k->name, value, gfp_by_name, "gfp", gfp_names_list(), 0, &s->gfps, err, errlen))
 		return -1;
-	*out = (unsigned)v;
+	if (s->gfps & (1U << ALLOCBENCH_GFP_ATOMIC)) {
+		snprintf(err, errlen, "gfp atomic is not measured by [frag] (expected nowait, noretry, kernel)");
+		return -1;
+	}
 	return 0;
 }
 
-static int frag_parse_key(void *priv, const char *key, const char *value, int line,
-			  char *err, size_t errlen)
+static int parse_frag_allocators(const struct cfg_key *k, void *obj, const char *value, int line,
+				 char *err, size_t errlen)
 {
-	struct frag_section *s = priv;
+	struct frag_section *s = obj;
 
 	(void)line;
-	if (!strcmp(key, "percent"))
-		return frag_uint(key, value, 1, ALLOCBENCH_FRAG_MAX_PERCENT, &s->percent, err, errlen);
-	if (!strcmp(key, "keep_order"))
-		return frag_uint(key, value, ALLOCBENCH_FRAG_MIN_KEEP_ORDER, 10, &s->keep_order, err, errlen);
-	if (!strcmp(key, "attempts"))
-		return frag_uint(key, value, 1, 1024, &s->attempts, err, errlen);
-	if (!strcmp(key, "attempts_kernel"))
-		return frag_uint(key, value, 1, 1024, &s->attempts_kernel, err, errlen);
-	if (!strcmp(key, "memfree_tolerance_percent"))
-		return frag_uint(key, value, 1, 50, &s->memfree_tolerance, err, errlen);
-	if (!strcmp(key, "recover_percent"))
-		return frag_uint(key, value, 1, 100, &s->recover_percent, err, errlen);
-	if (!strcmp(key, "gfp")) {
-		if (key_name_set(key, value, gfp_by_name, "gfp", gfp_names_list(), 0, &s->gfps,
-				    err, errlen))
-			return -1;
-		if (s->gfps & (1U << ALLOCBENCH_GFP_ATOMIC)) {
-			snprintf(err, errlen, "gfp atomic is not measured by [frag] (expected nowait, noretry, kernel)");
-			return -1;
-		}
-		return 0;
+	if (key_name_set(k->name, value, allocator_by_name, "allocator", allocator_names_list(), 0,
+			 &s->allocators, err, errlen))
+		return -1;
+	if (s->allocators & ~FRAG_ALLOWED) {
+		snprintf(err, errlen, "allocators: [frag] measures alloc_pages, get_free_pages, "
+			 "alloc_pages_exact, kmalloc, kzalloc, kvmalloc, vmalloc, vzalloc, vmalloc_huge");
+		return -1;
 	}
-	if (!strcmp(key, "allocators")) {
-		if (key_name_set(key, value, allocator_by_name, "allocator", allocator_names_list(),
-				    0, &s->allocators, err, errlen))
-			return -1;
-		if (s->allocators & ~FRAG_ALLOWED) {
-			snprintf(err, errlen, "allocators: [frag] measures alloc_pages, get_free_pages, "
-				 "alloc_pages_exact, kmalloc, kzalloc, kvmalloc, vmalloc, vzalloc, vmalloc_huge");
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "sizes"))
-		return key_sizes(key, value, &s->sizes, err, errlen);
-	return 1;
+	return 0;
 }
+
+#define FRAG_NUM(member, lo, hi) CFG_NUMBER(struct frag_section, member, lo, hi)
+
+static const struct cfg_key frag_keys[] = {
+	{ .name = "percent", FRAG_NUM(percent, 1, ALLOCBENCH_FRAG_MAX_PERCENT), .def = "90",
+	  .help = "share of free memory the first pass takes" },
+	{ .name = "keep_order", FRAG_NUM(keep_order, ALLOCBENCH_FRAG_MIN_KEEP_ORDER, 10), .def = "6",
+	  .help = "one page kept per 2^keep_order-aligned block" },
+	{ .name = "attempts", FRAG_NUM(attempts, 1, 1024), .def = "16",
+	  .help = "attempts per point of the nowait and noretry series" },
+	{ .name = "attempts_kernel", FRAG_NUM(attempts_kernel, 1, 1024), .def = "8",
+	  .help = "attempts per point of the kernel series" },
+	{ .name = "gfp", CFG_GFPS(struct frag_section, gfps), .parse = parse_frag_gfp, .def = "nowait, kernel",
+	  .help = "comma list of nowait, noretry, kernel" },
+	{ .name = "allocators", .type = CFG_CUSTOM, CFG_FIELD(struct frag_section, allocators),
+	  .parse = parse_frag_allocators,
+	  .def = "alloc_pages, kmalloc, kvmalloc, vmalloc", .help = "comma list of allocator names" },
+	{ .name = "sizes", .type = CFG_SIZES, CFG_FIELD(struct frag_section, sizes), .def = "64K..4M x2",
+	  .help = "sizes for the allocators other than alloc_pages / get_free_pages" },
+	{ .name = "memfree_tolerance_percent", FRAG_NUM(memfree_tolerance, 1, 50), .def = "2",
+	  .help = "after must be within this of before" },
+	{ .name = "recover_percent", FRAG_NUM(recover_percent, 1, 100), .def = "90",
+	  .help = "high-order success after release, as a share of before" },
+};
 
 static int frag_plan(const struct config *cfg, const struct section *sec, struct plan *p)
 {
@@ -710,9 +681,9 @@ const struct experiment_kind exp_frag = {
 	.name = "frag",
 	.summary = "fragment memory on purpose: buddyinfo and high-order success before/fragmented/after -> frag.csv, buddyinfo.csv",
 	.csv_name = "frag.csv",
-	.section_new = frag_section_new,
-	.section_free = frag_section_free,
-	.parse_key = frag_parse_key,
+	.section_size = sizeof(struct frag_section),
+	.keys = frag_keys,
+	.nkeys = ARRAY_SIZE(frag_keys),
 	.finish = key_single_section,
 	.plan = frag_plan,
 	.run_begin = frag_run_begin,

@@ -30,64 +30,23 @@
 #include "stats.h"
 #include "util.h"
 
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 
 /* ---- config ---- */
 
-static void *lat_section_new(void)
-{
-	struct lat_section *s = calloc(1, sizeof(*s));
-	char err[128];
-
-	if (!s)
-		return NULL;
-	s->allocators = ALL_ALLOCATORS;
-	s->ops = (1U << ALLOCBENCH_NR_OPS) - 1;
-	s->gfps = 1U << ALLOCBENCH_GFP_KERNEL;
-	s->burst = 64;
-	if (size_list_parse("8..4M x2", &s->sizes, err, sizeof(err))) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void lat_section_free(void *priv)
-{
-	struct lat_section *s = priv;
-
-	size_list_free(&s->sizes);
-	free(s);
-}
-
-static int lat_parse_key(void *priv, const char *key, const char *value, int line,
-			 char *err, size_t errlen)
-{
-	struct lat_section *s = priv;
-	uint64_t v;
-
-	(void)line;
-	if (!strcmp(key, "allocators"))
-		return key_name_set(key, value, allocator_by_name, "allocator", allocator_names_list(),
-				    ALL_ALLOCATORS, &s->allocators, err, errlen);
-	if (!strcmp(key, "ops"))
-		return key_name_set(key, value, op_by_name, "op", op_names_list(), 0, &s->ops,
-				    err, errlen);
-	if (!strcmp(key, "gfp"))
-		return key_name_set(key, value, gfp_by_name, "gfp", gfp_names_list(), 0, &s->gfps,
-				    err, errlen);
-	if (!strcmp(key, "sizes"))
-		return key_sizes(key, value, &s->sizes, err, errlen);
-	if (!strcmp(key, "burst")) {
-		if (key_u64(key, value, 1, ALLOCBENCH_MAX_BURST, &v, err, errlen))
-			return -1;
-		s->burst = (uint32_t)v;
-		return 0;
-	}
-	if (!strcmp(key, "touch"))
-		return key_bool(key, value, &s->touch, err, errlen);
-	return 1;
-}
+static const struct cfg_key lat_keys[] = {
+	{ .name = "allocators", CFG_ALLOCATORS(struct lat_section, allocators),
+	  .def = "all", .help = "comma list of allocator names, or all (those this kernel offers)" },
+	{ .name = "ops", .type = CFG_NAMES, CFG_FIELD(struct lat_section, ops), .lookup = op_by_name,
+	  .what = "op", .known = op_names_list, .def = "alloc, free, pair, burst", .help = "comma list of ops" },
+	{ .name = "gfp", CFG_GFPS(struct lat_section, gfps), .def = "kernel",
+	  .help = "comma list of gfp profiles" },
+	{ .name = "sizes", .type = CFG_SIZES, CFG_FIELD(struct lat_section, sizes), .def = "8..4M x2",
+	  .help = "comma list of sizes and ranges" },
+	{ .name = "burst", CFG_NUMBER(struct lat_section, burst, 1, ALLOCBENCH_MAX_BURST), .def = "64",
+	  .help = "objects held at once by the burst op" },
+	{ .name = "touch", .type = CFG_BOOL, CFG_FIELD(struct lat_section, touch), .def = "no",
+	  .help = "write every page once between allocation and free (untimed)" },
+};
 
 /* One size of one [latency] section: sorted, the sections that share a size are neighbours. */
 struct lat_size_ref {
@@ -424,9 +383,9 @@ const struct experiment_kind exp_latency = {
 	.name = "latency",
 	.summary = "allocation and free latency per allocator, op, gfp and size -> latency.csv",
 	.csv_name = "latency.csv",
-	.section_new = lat_section_new,
-	.section_free = lat_section_free,
-	.parse_key = lat_parse_key,
+	.section_size = sizeof(struct lat_section),
+	.keys = lat_keys,
+	.nkeys = ARRAY_SIZE(lat_keys),
 	.finish_index_new = lat_index_new,
 	.finish_index_free = lat_index_free,
 	.finish = lat_finish,

@@ -24,7 +24,6 @@
 #include "util.h"
 
 #define OVH_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define OVH_DEFAULT_SIZES \
 	"8..4M x2, 24, 100, 200, 1000, 3000, 5000, 9000, 12K, 20000, 100000, 300000, 1000000, 3000000"
 
@@ -33,42 +32,12 @@ struct ovh_section {
 	struct size_list sizes;
 };
 
-static void *ovh_section_new(void)
-{
-	struct ovh_section *s = calloc(1, sizeof(*s));
-	char err[128];
-
-	if (!s)
-		return NULL;
-	s->allocators = ALL_ALLOCATORS;
-	if (size_list_parse(OVH_DEFAULT_SIZES, &s->sizes, err, sizeof(err))) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void ovh_section_free(void *priv)
-{
-	struct ovh_section *s = priv;
-
-	size_list_free(&s->sizes);
-	free(s);
-}
-
-static int ovh_parse_key(void *priv, const char *key, const char *value, int line,
-			 char *err, size_t errlen)
-{
-	struct ovh_section *s = priv;
-
-	(void)line;
-	if (!strcmp(key, "allocators"))
-		return key_name_set(key, value, allocator_by_name, "allocator",
-				       allocator_names_list(), ALL_ALLOCATORS, &s->allocators, err, errlen);
-	if (!strcmp(key, "sizes"))
-		return key_sizes(key, value, &s->sizes, err, errlen);
-	return 1;
-}
+static const struct cfg_key ovh_keys[] = {
+	{ .name = "allocators", CFG_ALLOCATORS(struct ovh_section, allocators),
+	  .def = "all", .help = "comma list of allocator names, or all" },
+	{ .name = "sizes", .type = CFG_SIZES, CFG_FIELD(struct ovh_section, sizes), .def = OVH_DEFAULT_SIZES,
+	  .help = "comma list of sizes and ranges" },
+};
 
 static int ovh_plan(const struct config *cfg, const struct section *sec, struct plan *p)
 {
@@ -257,9 +226,9 @@ const struct experiment_kind exp_overhead = {
 	.name = "overhead",
 	.summary = "memory one allocation really consumes (ksize, orders, vmalloc guard and page tables) -> overhead.csv",
 	.csv_name = "overhead.csv",
-	.section_new = ovh_section_new,
-	.section_free = ovh_section_free,
-	.parse_key = ovh_parse_key,
+	.section_size = sizeof(struct ovh_section),
+	.keys = ovh_keys,
+	.nkeys = ARRAY_SIZE(ovh_keys),
 	.finish = key_single_section,
 	.plan = ovh_plan,
 	.run_begin = ovh_run_begin,

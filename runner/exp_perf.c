@@ -16,41 +16,35 @@
 #include "config_keys.h"
 #include "experiment.h"
 #include "perf_point.h"
+#include "util.h"
 
-static void *pf_section_new(void)
-{
-	return calloc(1, sizeof(struct perf_settings));
-}
-
-static void pf_section_free(void *priv)
+static void pf_section_release(void *priv)
 {
 	struct perf_settings *s = priv;
 
 	free(s->points);
-	free(s);
 }
 
-static int pf_parse_key(void *priv, const char *key, const char *value, int line,
+static int parse_points(const struct cfg_key *k, void *obj, const char *value, int line,
 			char *err, size_t errlen)
 {
-	struct perf_settings *s = priv;
-	uint64_t v;
+	struct perf_settings *s = obj;
 
+	(void)k;
 	(void)line;
-	if (!strcmp(key, "points")) {
-		free(s->points);
-		s->points = NULL;
-		s->n = 0;
-		return perf_point_list_parse(value, &s->points, &s->n, err, errlen) ? -1 : 0;
-	}
-	if (!strcmp(key, "seconds")) {
-		if (key_u64(key, value, 1, PERF_MAX_SECONDS, &v, err, errlen))
-			return -1;
-		s->seconds = (unsigned)v;
-		return 0;
-	}
-	return 1;
+	free(s->points);
+	s->points = NULL;
+	s->n = 0;
+	return perf_point_list_parse(value, &s->points, &s->n, err, errlen) ? -1 : 0;
 }
+
+/* No defaults: points are required, seconds = 0 lets `allocbench perf` pick its own. */
+static const struct cfg_key pf_keys[] = {
+	{ .name = "points", .type = CFG_CUSTOM, CFG_FIELD(struct perf_settings, points), .parse = parse_points,
+	  .help = "comma list of ALLOCATOR OP SIZE [gfp=GFP] [burst=N] [touch] (required)" },
+	{ .name = "seconds", CFG_NUMBER(struct perf_settings, seconds, 1, PERF_MAX_SECONDS),
+	  .help = "time box of each repetition (default 10)" },
+};
 
 static int pf_finish(const struct config *cfg, const struct section *sec, const void *index,
 		     char *err, size_t errlen, int *line)
@@ -103,9 +97,10 @@ const struct experiment_kind exp_perf = {
 	.name = "perf",
 	.summary = "deep dives: points = ALLOCATOR OP SIZE[, ...], seconds = N; run by `allocbench perf -c` / `make perf`",
 	.csv_name = "perf",	/* a folder: perf/<point>/ */
-	.section_new = pf_section_new,
-	.section_free = pf_section_free,
-	.parse_key = pf_parse_key,
+	.section_size = sizeof(struct perf_settings),
+	.keys = pf_keys,
+	.nkeys = ARRAY_SIZE(pf_keys),
+	.section_release = pf_section_release,
 	.finish = pf_finish,
 	.plan = pf_plan,
 	.run_begin = pf_run_begin,

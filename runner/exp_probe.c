@@ -28,7 +28,6 @@
 #include "util.h"
 
 #define PROBE_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define SLAB_ALLOCATORS		((1U << ALLOCBENCH_KMALLOC) | (1U << ALLOCBENCH_KZALLOC) | \
 				 (1U << ALLOCBENCH_KMEM_CACHE))
 
@@ -40,69 +39,52 @@ struct probe_section {
 	unsigned count;		/* allocations per try */
 };
 
-static void *probe_section_new(void)
-{
-	struct probe_section *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->allocators = ALL_ALLOCATORS;
-	s->gfp = ALLOCBENCH_GFP_NORETRY;
-	s->cap_percent = 50;
-	s->count = 1;
-	return s;
-}
-
-static void probe_section_free(void *priv)
-{
-	free(priv);
-}
-
-static int probe_parse_key(void *priv, const char *key, const char *value, int line,
+static int parse_probe_gfp(const struct cfg_key *k, void *obj, const char *value, int line,
 			   char *err, size_t errlen)
 {
-	struct probe_section *s = priv;
-	uint64_t v;
+	struct probe_section *s = obj;
+	int g = gfp_by_name(value);
 
+	(void)k;
 	(void)line;
-	if (!strcmp(key, "allocators"))
-		return key_name_set(key, value, allocator_by_name, "allocator",
-				       allocator_names_list(), ALL_ALLOCATORS, &s->allocators, err, errlen);
-	if (!strcmp(key, "gfp")) {
-		int g = gfp_by_name(value);
-
-		if (g < 0 || g == ALLOCBENCH_GFP_ATOMIC) {
-			snprintf(err, errlen, "bad gfp '%s' for [probe] (expected noretry, nowait or kernel)", value);
-			return -1;
-		}
-		s->gfp = (uint32_t)g;
-		return 0;
+	if (g < 0 || g == ALLOCBENCH_GFP_ATOMIC) {
+		snprintf(err, errlen, "bad gfp '%s' for [probe] (expected noretry, nowait or kernel)", value);
+		return -1;
 	}
-	if (!strcmp(key, "cap_percent")) {
-		if (key_u64(key, value, 1, 90, &v, err, errlen))
-			return -1;
-		s->cap_percent = (unsigned)v;
-		return 0;
-	}
-	if (!strcmp(key, "granularity")) {
-		if (!strcmp(value, "page"))
-			s->byte_gran = 0;
-		else if (!strcmp(value, "byte"))
-			s->byte_gran = 1;
-		else {
-			snprintf(err, errlen, "bad granularity '%s' (expected page or byte)", value);
-			return -1;
-		}
-		return 0;
-	}
-	if (!strcmp(key, "count")) {
-		if (key_u64(key, value, 1, 8, &v, err, errlen))
-			return -1;
-		s->count = (unsigned)v;
-		return 0;
-	}
-	return 1;
+	s->gfp = (uint32_t)g;
+	return 0;
 }
+
+static int parse_granularity(const struct cfg_key *k, void *obj, const char *value, int line,
+			     char *err, size_t errlen)
+{
+	struct probe_section *s = obj;
+
+	(void)k;
+	(void)line;
+	if (!strcmp(value, "page")) {
+		s->byte_gran = 0;
+	} else if (!strcmp(value, "byte")) {
+		s->byte_gran = 1;
+	} else {
+		snprintf(err, errlen, "bad granularity '%s' (expected page or byte)", value);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct cfg_key probe_keys[] = {
+	{ .name = "allocators", CFG_ALLOCATORS(struct probe_section, allocators),
+	  .def = "all", .help = "comma list of allocator names, or all" },
+	{ .name = "gfp", .type = CFG_CUSTOM, CFG_FIELD(struct probe_section, gfp), .parse = parse_probe_gfp,
+	  .def = "noretry", .help = "one profile: noretry, nowait or kernel" },
+	{ .name = "cap_percent", CFG_NUMBER(struct probe_section, cap_percent, 1, 90), .def = "50",
+	  .help = "no size tried above this share of MemAvailable" },
+	{ .name = "granularity", .type = CFG_CUSTOM, CFG_FIELD(struct probe_section, byte_gran),
+	  .parse = parse_granularity, .def = "page", .help = "page or byte: how close the bisection gets" },
+	{ .name = "count", CFG_NUMBER(struct probe_section, count, 1, 8), .def = "1",
+	  .help = "allocations per tried size, all must succeed" },
+};
 
 static int probe_plan(const struct config *cfg, const struct section *sec, struct plan *p)
 {
@@ -410,9 +392,9 @@ const struct experiment_kind exp_probe = {
 	.name = "probe",
 	.summary = "largest allocation each allocator serves now (doubling + bisection) -> probe.csv, limits.csv, vmalloc.csv",
 	.csv_name = "probe.csv",
-	.section_new = probe_section_new,
-	.section_free = probe_section_free,
-	.parse_key = probe_parse_key,
+	.section_size = sizeof(struct probe_section),
+	.keys = probe_keys,
+	.nkeys = ARRAY_SIZE(probe_keys),
 	.finish = key_single_section,
 	.plan = probe_plan,
 	.run_begin = probe_run_begin,

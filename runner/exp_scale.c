@@ -38,11 +38,7 @@
 #include "util.h"
 
 #define SCALE_SCHEMA_VERSION	1
-#define ALL_ALLOCATORS		((1U << ALLOCBENCH_NR_ALLOCATORS) - 1)
 #define ALL_PATTERNS		((1U << ALLOCBENCH_NR_SCALE_PATTERNS) - 1)
-#define SCALE_DEFAULT_ALLOCATORS \
-	((1U << ALLOCBENCH_KMALLOC) | (1U << ALLOCBENCH_KMEM_CACHE) | (1U << ALLOCBENCH_VMALLOC) | \
-	 (1U << ALLOCBENCH_ALLOC_PAGES))
 
 struct scale_section {
 	uint32_t allocators;
@@ -53,83 +49,44 @@ struct scale_section {
 	unsigned burst, duration_ms, warmup_ms, sample_every, samples_per_thread;
 };
 
-static void *scale_section_new(void)
+static const char *patterns_known(void)
 {
-	struct scale_section *s = calloc(1, sizeof(*s));
-	char err[128];
-
-	if (!s)
-		return NULL;
-	s->allocators = SCALE_DEFAULT_ALLOCATORS;
-	s->patterns = ALL_PATTERNS;
-	s->burst = 64;
-	s->duration_ms = 200;
-	s->warmup_ms = 20;
-	s->sample_every = 64;
-	s->samples_per_thread = 4096;
-	if (size_list_parse("64", &s->sizes, err, sizeof(err)) ||
-	    scale_threads_parse("threads", "1, 2, all", ALLOCBENCH_MAX_THREADS, &s->threads, err, sizeof(err))) {
-		size_list_free(&s->sizes);
-		free(s);
-		return NULL;
-	}
-	return s;
+	return "pair, burst, remote_free";
 }
 
-static void scale_section_free(void *priv)
+static int parse_threads(const struct cfg_key *k, void *obj, const char *value, int line,
+			 char *err, size_t errlen)
 {
-	struct scale_section *s = priv;
+	struct scale_section *s = obj;
 
-	size_list_free(&s->sizes);
-	free(s);
+	(void)line;
+	return scale_threads_parse(k->name, value, ALLOCBENCH_MAX_THREADS, &s->threads, err, errlen);
 }
 
-static int pattern_lookup(const char *s)
-{
-	return scale_pattern_by_name(s);
-}
+#define SCALE_NUM(member, lo, hi) CFG_NUMBER(struct scale_section, member, lo, hi)
 
-static int scale_uint_key(const char *key, const char *value, uint64_t lo, uint64_t hi, unsigned *out,
-			  char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (key_u64(key, value, lo, hi, &v, err, errlen))
-		return -1;
-	*out = (unsigned)v;
-	return 0;
-}
-
-static int scale_parse_key(void *priv, const char *key, const char *value, int line,
-			   char *err, size_t errlen)
-{
-	struct scale_section *s = priv;
-
-	if (!strcmp(key, "allocators"))
-		return key_name_set(key, value, allocator_by_name, "allocator", allocator_names_list(),
-				    ALL_ALLOCATORS, &s->allocators, err, errlen);
-	if (!strcmp(key, "patterns"))
-		return key_name_set(key, value, pattern_lookup, "pattern", "pair, burst, remote_free",
-				    ALL_PATTERNS, &s->patterns, err, errlen);
-	if (!strcmp(key, "sizes"))
-		return key_sizes(key, value, &s->sizes, err, errlen);
-	if (!strcmp(key, "threads")) {
-		s->threads_line = line;
-		return scale_threads_parse(key, value, ALLOCBENCH_MAX_THREADS, &s->threads, err, errlen);
-	}
-	if (!strcmp(key, "burst"))
-		return scale_uint_key(key, value, 1, ALLOCBENCH_MAX_BURST, &s->burst, err, errlen);
-	if (!strcmp(key, "duration_ms"))
-		return scale_uint_key(key, value, 1, ALLOCBENCH_MAX_SCALE_MS, &s->duration_ms, err, errlen);
-	if (!strcmp(key, "warmup_ms"))
-		return scale_uint_key(key, value, 0, ALLOCBENCH_MAX_SCALE_MS, &s->warmup_ms, err, errlen);
-	if (!strcmp(key, "sample_every"))
-		return scale_uint_key(key, value, 1, UINT32_MAX, &s->sample_every, err, errlen);
-	if (!strcmp(key, "samples_per_thread"))
-		return scale_uint_key(key, value, 0, ALLOCBENCH_MAX_SCALE_SAMPLES, &s->samples_per_thread,
-				      err, errlen);
-	return 1;
-}
+static const struct cfg_key scale_keys[] = {
+	{ .name = "allocators", CFG_ALLOCATORS(struct scale_section, allocators),
+	  .def = "kmalloc, kmem_cache, vmalloc, alloc_pages", .help = "comma list of allocator names, or all" },
+	{ .name = "patterns", .type = CFG_NAMES, CFG_FIELD(struct scale_section, patterns),
+	  .lookup = scale_pattern_by_name, .what = "pattern", .known = patterns_known, .all_mask = ALL_PATTERNS,
+	  .def = "pair, burst, remote_free", .help = "comma list of pair, burst, remote_free, or all" },
+	{ .name = "sizes", .type = CFG_SIZES, CFG_FIELD(struct scale_section, sizes), .def = "64",
+	  .help = "object sizes and ranges" },
+	{ .name = "threads", .type = CFG_CUSTOM, CFG_FIELD(struct scale_section, threads), .parse = parse_threads,
+	  CFG_LINE(struct scale_section, threads_line), .def = "1, 2, all",
+	  .help = "comma list of thread counts and all (the CPUs online)" },
+	{ .name = "burst", SCALE_NUM(burst, 1, ALLOCBENCH_MAX_BURST), .def = "64",
+	  .help = "objects per burst of burst and remote_free" },
+	{ .name = "duration_ms", SCALE_NUM(duration_ms, 1, ALLOCBENCH_MAX_SCALE_MS), .def = "200",
+	  .help = "time budget of one point" },
+	{ .name = "warmup_ms", SCALE_NUM(warmup_ms, 0, ALLOCBENCH_MAX_SCALE_MS), .def = "20",
+	  .help = "untimed request of this length before each point (0: none)" },
+	{ .name = "sample_every", SCALE_NUM(sample_every, 1, UINT32_MAX), .def = "64",
+	  .help = "one operation in this many is timed" },
+	{ .name = "samples_per_thread", SCALE_NUM(samples_per_thread, 0, ALLOCBENCH_MAX_SCALE_SAMPLES),
+	  .def = "4096", .help = "timed samples kept per worker" },
+};
 
 static unsigned online_cpus(void)
 {
@@ -606,9 +563,9 @@ const struct experiment_kind exp_scale = {
 	.name = "scale",
 	.summary = "many CPUs at once: ops/s, fairness, sampled latency and remote frees per thread count -> scale.csv",
 	.csv_name = "scale.csv",
-	.section_new = scale_section_new,
-	.section_free = scale_section_free,
-	.parse_key = scale_parse_key,
+	.section_size = sizeof(struct scale_section),
+	.keys = scale_keys,
+	.nkeys = ARRAY_SIZE(scale_keys),
 	.finish = scale_finish,
 	.plan = scale_plan,
 	.run_begin = scale_run_begin,

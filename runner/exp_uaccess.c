@@ -28,21 +28,6 @@ const char *uaccess_layout_name(enum uaccess_layout l)
 	return l < UACCESS_NR_LAYOUTS ? layout_names[l] : "?";
 }
 
-int uaccess_settings_init(struct uaccess_settings *s)
-{
-	char err[128];
-
-	memset(s, 0, sizeof(*s));
-	for (int i = 0; i < UACCESS_NR_BACKINGS; i++)
-		s->backings[i] = true;
-	for (int i = 0; i < UACCESS_NR_LAYOUTS; i++)
-		s->layouts[i] = true;
-	s->passes = 7;
-	s->min_steps = 1U << 20;
-	s->seed = 1;
-	return uaccess_settings_set(s, "sizes", "4K..1G x4", err, sizeof(err)) ? -1 : 0;
-}
-
 void uaccess_settings_free(struct uaccess_settings *s)
 {
 	free(s->sizes);
@@ -66,80 +51,85 @@ static int layout_by_name(const char *name)
 	return -1;
 }
 
-/* A list of names into the settings' flags, through key_name_set's mask. */
-static int parse_flags(const char *key, const char *value, int (*lookup)(const char *),
-		       const char *what, const char *known, bool *flags, int n,
+/* A list of names into the settings' flags (bool[], one per bit of key_name_set's mask). */
+static int parse_flags(const struct cfg_key *k, void *obj, const char *value, int line,
 		       char *err, size_t errlen)
 {
+	bool *flags = cfg_field(k, obj);
 	uint32_t mask;
 
-	if (key_name_set(key, value, lookup, what, known, 0, &mask, err, errlen))
+	(void)line;
+	if (key_name_set(k->name, value, k->lookup, k->what, k->known(), 0, &mask, err, errlen))
 		return -1;
-	for (int i = 0; i < n; i++)
+	for (size_t i = 0; i < k->size / sizeof(bool); i++)
 		flags[i] = (mask >> i) & 1;
+	return 0;
+}
+
+static int parse_sizes(const struct cfg_key *k, void *obj, const char *value, int line,
+		       char *err, size_t errlen)
+{
+	struct uaccess_settings *s = obj;
+	struct size_list l = { s->sizes, s->nsizes };
+
+	(void)line;
+	if (key_sizes(k->name, value, &l, err, errlen))
+		return -1;
+	s->sizes = l.v;
+	s->nsizes = l.n;
+	return 0;
+}
+
+static const char *backings_known(void)
+{
+	return "4k, thp, hugetlb";
+}
+
+static const char *layouts_known(void)
+{
+	return "page, line, seq";
+}
+
+static const struct cfg_key ua_keys[] = {
+	{ .name = "sizes", .type = CFG_CUSTOM, CFG_FIELD(struct uaccess_settings, sizes), .parse = parse_sizes,
+	  .def = "4K..1G x4", .help = "working sets" },
+	{ .name = "backings", .type = CFG_CUSTOM, CFG_FIELD(struct uaccess_settings, backings),
+	  .parse = parse_flags, .lookup = backing_by_name, .what = "backing", .known = backings_known,
+	  .def = "4k, thp, hugetlb", .help = "comma list of 4k, thp, hugetlb" },
+	{ .name = "layouts", .type = CFG_CUSTOM, CFG_FIELD(struct uaccess_settings, layouts),
+	  .parse = parse_flags, .lookup = layout_by_name, .what = "layout", .known = layouts_known,
+	  .def = "page, line, seq", .help = "comma list of page, line, seq" },
+	{ .name = "passes", CFG_NUMBER(struct uaccess_settings, passes, 1, UACCESS_MAX_PASSES), .def = "7",
+	  .help = "timed passes per point, median reported" },
+	{ .name = "min_steps", CFG_NUMBER(struct uaccess_settings, min_steps, 1, 1ULL << 32), .def = "1048576",
+	  .help = "loads per pass at least" },
+	{ .name = "seed", CFG_NUMBER(struct uaccess_settings, seed, 0, UINT64_MAX), .def = "1",
+	  .help = "chain shuffle seed" },
+};
+
+int uaccess_settings_init(struct uaccess_settings *s)
+{
+	char err[256];
+
+	memset(s, 0, sizeof(*s));
+	if (cfg_keys_defaults(ua_keys, ARRAY_SIZE(ua_keys), s, err, sizeof(err))) {
+		uaccess_settings_free(s);
+		return -1;
+	}
 	return 0;
 }
 
 int uaccess_settings_set(struct uaccess_settings *s, const char *key, const char *value,
 			 char *err, size_t errlen)
 {
-	uint64_t v;
+	const struct cfg_key *k = cfg_key_find(ua_keys, ARRAY_SIZE(ua_keys), key);
 
-	if (!strcmp(key, "sizes")) {
-		struct size_list l = { s->sizes, s->nsizes };
-
-		if (key_sizes(key, value, &l, err, errlen))
-			return -1;
-		s->sizes = l.v;
-		s->nsizes = l.n;
-		return 0;
-	}
-	if (!strcmp(key, "backings"))
-		return parse_flags(key, value, backing_by_name, "backing", "4k, thp, hugetlb",
-				   s->backings, UACCESS_NR_BACKINGS, err, errlen);
-	if (!strcmp(key, "layouts"))
-		return parse_flags(key, value, layout_by_name, "layout", "page, line, seq",
-				   s->layouts, UACCESS_NR_LAYOUTS, err, errlen);
-	if (!strcmp(key, "passes")) {
-		if (key_u64(key, value, 1, UACCESS_MAX_PASSES, &v, err, errlen))
-			return -1;
-		s->passes = (unsigned int)v;
-		return 0;
-	}
-	if (!strcmp(key, "min_steps")) {
-		if (key_u64(key, value, 1, 1ULL << 32, &v, err, errlen))
-			return -1;
-		s->min_steps = (size_t)v;
-		return 0;
-	}
-	if (!strcmp(key, "seed"))
-		return key_u64(key, value, 0, UINT64_MAX, &s->seed, err, errlen);
-	return 1;
+	return k ? cfg_key_parse(k, s, value, 0, err, errlen) : 1;
 }
 
-static void *ua_section_new(void)
+static void ua_section_release(void *priv)
 {
-	struct uaccess_settings *s = calloc(1, sizeof(*s));
-
-	if (s && uaccess_settings_init(s)) {
-		free(s);
-		return NULL;
-	}
-	return s;
-}
-
-static void ua_section_free(void *priv)
-{
-	if (priv)
-		uaccess_settings_free(priv);
-	free(priv);
-}
-
-static int ua_parse_key(void *priv, const char *key, const char *value, int line,
-			char *err, size_t errlen)
-{
-	(void)line;
-	return uaccess_settings_set(priv, key, value, err, errlen);
+	uaccess_settings_free(priv);
 }
 
 /* No points: the module run never measures this section. */
@@ -179,9 +169,10 @@ const struct experiment_kind exp_uaccess = {
 	.name = "uaccess",
 	.summary = "user-space access latency, 4K vs THP vs hugetlb: run on the host by `allocbench uaccess -c`",
 	.csv_name = "uaccess.csv",
-	.section_new = ua_section_new,
-	.section_free = ua_section_free,
-	.parse_key = ua_parse_key,
+	.section_size = sizeof(struct uaccess_settings),
+	.keys = ua_keys,
+	.nkeys = ARRAY_SIZE(ua_keys),
+	.section_release = ua_section_release,
 	.finish = key_single_section,
 	.plan = ua_plan,
 	.run_begin = ua_run_begin,

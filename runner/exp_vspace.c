@@ -60,68 +60,38 @@ struct vspace_section {
 	unsigned attempts;
 };
 
-static void *vspace_section_new(void)
+/* Whole pages from 4K to 1G; fail_size also takes auto (0). */
+static int parse_area_size(const struct cfg_key *k, void *obj, const char *value, int line,
+			   char *err, size_t errlen)
 {
-	struct vspace_section *s = calloc(1, sizeof(*s));
-
-	if (!s)
-		return NULL;
-	s->area_bytes = 1ULL << 20;
-	s->keep_every = 2;
-	s->attempts = 3;
-	return s;
-}
-
-static void vspace_section_free(void *priv)
-{
-	free(priv);
-}
-
-static int vspace_size_key(const char *key, const char *value, uint64_t *out, char *err, size_t errlen)
-{
-	uint64_t v;
-
-	if (size_parse(value, &v, err, errlen))
-		return -1;
-	if (!v || v % 4096 || v > ALLOCBENCH_VSPACE_MAX_AREA_BYTES) {
-		snprintf(err, errlen, "%s: expected whole pages (a multiple of 4K) from 4K to 1G, not '%s'",
-			 key, value);
-		return -1;
-	}
-	*out = v;
-	return 0;
-}
-
-static int vspace_parse_key(void *priv, const char *key, const char *value, int line,
-			    char *err, size_t errlen)
-{
-	struct vspace_section *s = priv;
 	uint64_t v;
 
 	(void)line;
-	if (!strcmp(key, "area_size"))
-		return vspace_size_key(key, value, &s->area_bytes, err, errlen);
-	if (!strcmp(key, "fail_size")) {
-		if (!strcmp(value, "auto")) {
-			s->fail_bytes = 0;
-			return 0;
+	if (!strcmp(k->name, "fail_size") && !strcmp(value, "auto")) {
+		v = 0;
+	} else {
+		if (size_parse(value, &v, err, errlen))
+			return -1;
+		if (!v || v % 4096 || v > ALLOCBENCH_VSPACE_MAX_AREA_BYTES) {
+			snprintf(err, errlen, "%s: expected whole pages (a multiple of 4K) from 4K to 1G, not '%s'",
+				 k->name, value);
+			return -1;
 		}
-		return vspace_size_key(key, value, &s->fail_bytes, err, errlen);
 	}
-	if (!strcmp(key, "keep_every")) {
-		if (key_u64(key, value, 1, 1024, &v, err, errlen))
-			return -1;
-		s->keep_every = (unsigned)v;
-		return 0;
-	}
-	if (!strcmp(key, "attempts")) {
-		if (key_u64(key, value, 1, VS_MAX_ATTEMPTS, &v, err, errlen))
-			return -1;
-		s->attempts = (unsigned)v;
-		return 0;
-	}
-	return 1;
+	memcpy(cfg_field(k, obj), &v, sizeof(v));
+	return 0;
 }
+
+static const struct cfg_key vspace_keys[] = {
+	{ .name = "area_size", .type = CFG_CUSTOM, CFG_FIELD(struct vspace_section, area_bytes),
+	  .parse = parse_area_size, .def = "1M", .help = "address space per held area, whole pages (4K..1G)" },
+	{ .name = "keep_every", CFG_NUMBER(struct vspace_section, keep_every, 1, 1024), .def = "2",
+	  .help = "keep one area in this many, by address" },
+	{ .name = "fail_size", .type = CFG_CUSTOM, CFG_FIELD(struct vspace_section, fail_bytes),
+	  .parse = parse_area_size, .def = "auto", .help = "the vmalloc size tried in each phase, or auto" },
+	{ .name = "attempts", CFG_NUMBER(struct vspace_section, attempts, 1, VS_MAX_ATTEMPTS), .def = "3",
+	  .help = "vmallocs per phase" },
+};
 
 static int vspace_plan(const struct config *cfg, const struct section *sec, struct plan *p)
 {
@@ -591,9 +561,9 @@ const struct experiment_kind exp_vspace = {
 	.summary = "fragment the vmalloc address range: a vmalloc fails with memory free (32-bit), the range and its gaps "
 		   "-> vspace.csv, vspace-gaps.csv",
 	.csv_name = "vspace.csv",
-	.section_new = vspace_section_new,
-	.section_free = vspace_section_free,
-	.parse_key = vspace_parse_key,
+	.section_size = sizeof(struct vspace_section),
+	.keys = vspace_keys,
+	.nkeys = ARRAY_SIZE(vspace_keys),
 	.finish = key_single_section,
 	.plan = vspace_plan,
 	.run_begin = vspace_run_begin,

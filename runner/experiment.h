@@ -15,6 +15,7 @@
 
 struct config;
 struct section;
+struct cfg_key;
 struct plan;
 struct point;
 struct device;
@@ -37,15 +38,16 @@ struct experiment_kind {
 	const char *summary;		/* one line for --help */
 	const char *csv_name;		/* file it writes in the run directory */
 
-	/* Config: a new section with its defaults; freed with section_free. */
-	void *(*section_new)(void);
-	void (*section_free)(void *priv);
 	/*
-	 * One key = value. 0: ok; -1: bad value (message in err, without
-	 * file:line); 1: unknown key.
+	 * Config: a section is a zeroed struct of section_size bytes (priv),
+	 * filled with the defaults of keys[] and then with the file's keys,
+	 * each parsed as its entry says (config_keys.h).
 	 */
-	int (*parse_key)(void *priv, const char *key, const char *value, int line,
-			 char *err, size_t errlen);
+	size_t section_size;
+	const struct cfg_key *keys;
+	size_t nkeys;
+	/* Optional: frees what keys' own parsers allocated (not priv, nor its size lists). */
+	void (*section_release)(void *priv);
 	/*
 	 * Optional: an index of the whole config for finish(), built once
 	 * before the first finish() and freed after the last, for checks that

@@ -4,6 +4,8 @@
 #include <string.h>
 
 #include "config.h"
+#include "config_keys.h"
+#include "experiment.h"
 #include "names.h"
 #include "util.h"
 
@@ -144,17 +146,44 @@ static const struct cmd_help *find(const char *cmd)
 	return NULL;
 }
 
-static void config_keys(FILE *f)
+static void key_names(FILE *f, const struct cfg_key *keys, size_t n)
 {
-	fprintf(f, "\nConfig keys (full table: configs/README.md):\n  [run]      ");
-	for (int i = 0; config_run_keys[i]; i++)
-		fprintf(f, "%s%s", i ? ", " : "", config_run_keys[i]);
+	fprintf(f, "      keys:");
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s %s", i ? "," : "", keys[i].name);
 	fprintf(f, "\n");
-	for (int i = 0; experiment_kinds[i]; i++)
+}
+
+/* One key a line: name, help, bounds and default. */
+static void key_lines(FILE *f, const struct cfg_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		const struct cfg_key *k = &keys[i];
+		char range[64] = "", def[160] = "";
+
+		if (k->type == CFG_NUM)
+			snprintf(range, sizeof(range), "%llu..%llu", (unsigned long long)k->min,
+				 (unsigned long long)k->max);
+		if (k->def)
+			snprintf(def, sizeof(def), "%sdefault %s", range[0] ? ", " : "", k->def);
+		fprintf(f, "      %-26s %s%s%s%s%s\n", k->name, k->help, range[0] || def[0] ? " (" : "",
+			range, def, range[0] || def[0] ? ")" : "");
+	}
+}
+
+/* detailed: every key with its help, bounds and [default]; else the names of each section's keys. */
+static void config_keys(FILE *f, int detailed)
+{
+	void (*keys)(FILE *, const struct cfg_key *, size_t) = detailed ? key_lines : key_names;
+
+	fprintf(f, "\nConfig keys (full table: configs/README.md):\n  [run]: how the whole run behaves\n");
+	keys(f, config_run_keys, config_run_nkeys);
+	for (int i = 0; experiment_kinds[i]; i++) {
 		fprintf(f, "  [%s] or [%s LABEL]: %s\n", experiment_kinds[i]->name,
 			experiment_kinds[i]->name, experiment_kinds[i]->summary);
-	fprintf(f, "  [latency]  allocators, ops, gfp, sizes, burst, touch\n"
-		   "  allocators: all, %s\n  ops: %s\n  gfp: %s\n"
+		keys(f, experiment_kinds[i]->keys, experiment_kinds[i]->nkeys);
+	}
+	fprintf(f, "  allocators: all, %s\n  ops: %s\n  gfp: %s\n"
 		   "  sizes: 64, 4K, 2M, 1G; ranges LO..HI xF, LO..HI +S; comma lists\n",
 		allocator_names_list(), op_names_list(), gfp_names_list());
 }
@@ -185,7 +214,7 @@ int help_print(const char *cmd, FILE *f)
 			"  allocbench COMMAND --help   options of one command\n"
 			"  allocbench --version        runner version and ABI version\n",
 			ALLOCBENCH_VERSION);
-		config_keys(f);
+		config_keys(f, 0);
 		fprintf(f, "\n%s", exit_codes);
 		return 0;
 	}
@@ -194,7 +223,7 @@ int help_print(const char *cmd, FILE *f)
 		return -1;
 	fprintf(f, "Usage: %s\n\n%s", h->usage, h->text);
 	if (!strcmp(cmd, "run") || !strcmp(cmd, "check"))
-		config_keys(f);
+		config_keys(f, !strcmp(cmd, "check"));
 	fprintf(f, "\n%s", exit_codes);
 	return 0;
 }

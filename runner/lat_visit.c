@@ -582,17 +582,6 @@ static double median_of(const double *v, size_t n)
 	return m;
 }
 
-static int over_cap(const struct run_config *rc, uint64_t bytes, uint64_t held)
-{
-	uint64_t avail = mem_available_bytes();
-
-	if (!avail)
-		return 0;
-	if (held && bytes > UINT64_MAX / held)
-		return 1;
-	return (double)(bytes * held) > (double)avail * rc->mem_cap_percent / 100.0;
-}
-
 /* Batches where one operation is too short to time alone: decided once, on the first samples. */
 static void decide_batch(const struct run_config *rc, struct slot *sl, const struct point *pt)
 {
@@ -604,7 +593,7 @@ static void decide_batch(const struct run_config *rc, struct slot *sl, const str
 	if (is_burst(pt) || rc->batch <= 1 || !rc->batch_below_ns)
 		return;
 	med = median_of(sl->perop[0].v, sl->perop[0].n);
-	if (med < rc->batch_below_ns && !over_cap(rc, pt->bytes, rc->batch) &&
+	if (med < rc->batch_below_ns && !config_over_mem_cap(rc, pt->bytes, rc->batch) &&
 	    pt->bytes * rc->batch <= ALLOCBENCH_MAX_BATCH_BYTES)
 		sl->batch_ops = rc->batch;
 }
@@ -644,7 +633,7 @@ static int runs_here(struct run_ctx *ctx, struct slot *sl, const struct point *p
 	 */
 	if (!sl->cap_checked) {
 		sl->cap_checked = 1;
-		sl->beyond_cap = over_cap(&ctx->cfg->run, pt->bytes, unit_of(pt));
+		sl->beyond_cap = config_over_mem_cap(&ctx->cfg->run, pt->bytes, unit_of(pt));
 	}
 	if (sl->beyond_cap) {
 		sl->skipped++;
