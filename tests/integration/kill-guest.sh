@@ -22,6 +22,7 @@ out=$PWD/kills
 mkdir -p "$out"
 kptr() { cat /proc/sys/kernel/kptr_restrict 2>/dev/null || echo '?'; }
 
+small_pcp
 for spec in "$@"; do
 	kind=${spec%%:*} conf=${spec#*:}
 	t0=$(uptime_cs)
