@@ -2,9 +2,9 @@
 /*
  * Experiment kinds: one per config section type ([latency], [access],
  * [probe], ...: the list is experiment_kinds[] in config.c). Adding a kind
- * is one file that defines a struct experiment_kind, its extern below and
- * one line in experiment_kinds[]; what the report makes of its CSV lives
- * on the report side (report.c, charts.c and a report_*.c part).
+ * is one file that defines a struct experiment_kind with its key table
+ * (config_keys.h), its extern below and one line in experiment_kinds[];
+ * what the report makes of its CSV is a report part (report_parts.h).
  */
 #ifndef ALLOCBENCH_EXPERIMENT_H
 #define ALLOCBENCH_EXPERIMENT_H
