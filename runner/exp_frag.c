@@ -88,8 +88,15 @@ static int parse_frag_allocators(const struct cfg_key *k, void *obj, const char 
 			 &s->allocators, err, errlen))
 		return -1;
 	if (s->allocators & ~FRAG_ALLOWED) {
-		snprintf(err, errlen, "allocators: [frag] measures alloc_pages, get_free_pages, "
-			 "alloc_pages_exact, kmalloc, kzalloc, kvmalloc, vmalloc, vzalloc, vmalloc_huge");
+		size_t n = (size_t)snprintf(err, errlen, "allocators: [frag] measures ");
+
+		/* the allowed ones, in the order of the mask's bits */
+		for (unsigned bit = 0, first = 1; allocator_name(bit) && n < errlen; bit++) {
+			if (!(FRAG_ALLOWED & (1U << bit)))
+				continue;
+			n += (size_t)snprintf(err + n, errlen - n, "%s%s", first ? "" : ", ", allocator_name(bit));
+			first = 0;
+		}
 		return -1;
 	}
 	return 0;
