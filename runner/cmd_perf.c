@@ -456,8 +456,8 @@ struct rec_point {
 /* How a step of the recording ended: the point is removed unless REC_OK. */
 enum rec_step { REC_OK, REC_FAILED, REC_INTERRUPTED };
 
-/* Appends "-- SELF perf --loop POINT -s N --cpu C --report REPORT" to argv at n; the new n. */
-static int add_loop_argv(char **argv, int n, const struct rec_point *rp, const struct rec_opts *o,
+/* Ends argv, from n on, with "-- SELF perf --loop POINT -s N --cpu C --report REPORT". */
+static void add_loop_argv(char **argv, int n, const struct rec_point *rp, const struct rec_opts *o,
 			 char *report)
 {
 	argv[n++] = "--";
@@ -472,7 +472,6 @@ static int add_loop_argv(char **argv, int n, const struct rec_point *rp, const s
 	argv[n++] = "--report";
 	argv[n++] = report;
 	argv[n] = NULL;
-	return n;
 }
 
 /* Runs one perf command; it failed unless it exits 0 and leaves the file made. Its log in the error. */

@@ -46,7 +46,8 @@ static void write_tables(FILE *f, const struct cmp_doc_format *fmt, const struct
 }
 
 /* Every point in reading order, a table per series. */
-static void write_points(FILE *f, const struct cmp_doc_format *fmt, const struct cmp_ctx *c, const size_t *idx)
+static void write_points(FILE *f, const struct cmp_doc_format *fmt, const struct cmp_ctx *c,
+			 const size_t *idx)
 {
 	char cur[96] = "", name[96];
 
@@ -65,8 +66,8 @@ static void write_points(FILE *f, const struct cmp_doc_format *fmt, const struct
 		fputs(fmt->points_end, f);
 }
 
-int cmp_write_doc(const struct cmp_doc_format *fmt, const struct cmp_ctx *c, const struct cmp_geo *g, size_t ng,
-		  const struct cmp_chart *ch, size_t nch, const char *path)
+int cmp_write_doc(const struct cmp_doc_format *fmt, const struct cmp_ctx *c, const struct cmp_geo *g,
+		  size_t ng, const struct cmp_chart *ch, size_t nch, const char *path)
 {
 	char tmp[4200];
 	size_t *idx = cmp_sorted(c);

@@ -38,7 +38,7 @@ struct cmp_doc_format {
 };
 
 /* Writes the document to path (via path.tmp and rename). 0 or -1. */
-int cmp_write_doc(const struct cmp_doc_format *fmt, const struct cmp_ctx *c, const struct cmp_geo *g, size_t ng,
-		  const struct cmp_chart *ch, size_t nch, const char *path);
+int cmp_write_doc(const struct cmp_doc_format *fmt, const struct cmp_ctx *c, const struct cmp_geo *g,
+		  size_t ng, const struct cmp_chart *ch, size_t nch, const char *path);
 
 #endif

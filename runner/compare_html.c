@@ -152,7 +152,8 @@ static void geo_head(FILE *f, size_t n)
 		fputs("<p>None: no series was measured on every run.</p>\n", f);
 	else
 		fputs("<table><tr><th class=\"l\">kind</th><th class=\"l\">allocator</th><th class=\"l\">op</th>"
-		      "<th class=\"l\">gfp/view</th><th>sizes</th><th class=\"l\">ratio [95 % CI]</th><th>q</th></tr>\n", f);
+		      "<th class=\"l\">gfp/view</th><th>sizes</th><th class=\"l\">ratio [95 % CI]</th>"
+		      "<th>q</th></tr>\n", f);
 }
 
 static void geo_row(FILE *f, const struct cmp_geo *g)
