@@ -43,64 +43,60 @@ static int locked_down(char *why, size_t len)
 	return 0;
 }
 
-int cmd_load(int argc, char **argv)
+/* The module parameters: the arguments after FILE.ko, space-separated. 0, or -1 (said why). */
+static int join_params(int argc, char **argv, char *params, size_t len)
 {
-	char params[4096] = "", why[128];
-	struct utsname u;
 	size_t o = 0;
-	int fd, e;
 
-	if (argc < 2 || argv[1][0] == '-') {
-		if (argc >= 2)
-			ab_err("load: unknown option '%s'", argv[1]);
-		else
-			ab_err("load: FILE.ko is required");
-		help_usage("load");
-		return EXIT_USAGE;
-	}
+	params[0] = '\0';
 	for (int i = 2; i < argc; i++) {
-		int n = snprintf(params + o, sizeof(params) - o, "%s%s", o ? " " : "", argv[i]);
+		int n = snprintf(params + o, len - o, "%s%s", o ? " " : "", argv[i]);
 
-		if (n < 0 || (size_t)n >= sizeof(params) - o) {
+		if (n < 0 || (size_t)n >= len - o) {
 			ab_err("load: module parameters too long");
-			return EXIT_USAGE;
+			return -1;
 		}
 		o += (size_t)n;
 	}
-	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		ab_err("cannot open %s: %s%s", argv[1], strerror(errno),
-		       errno == ENOENT ? " (build it with `make -C bench-module`)" : "");
-		return EXIT_NO_MODULE;
-	}
-	if (syscall(SYS_finit_module, fd, params, 0) == 0) {
-		close(fd);
-		/* devtmpfs/udev create the node asynchronously: wait up to 2 s. */
-		for (int i = 0; i < 100 && access(ALLOCBENCH_DEVICE, F_OK); i++)
-			nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
-		if (access(ALLOCBENCH_DEVICE, F_OK))
-			ab_err("note: module loaded but %s did not appear (no devtmpfs/udev?)", ALLOCBENCH_DEVICE);
+	return 0;
+}
+
+/* devtmpfs/udev create the node asynchronously: wait up to 2 s. */
+static void wait_for_device(void)
+{
+	for (int i = 0; i < 100 && access(ALLOCBENCH_DEVICE, F_OK); i++)
+		nanosleep(&(struct timespec){ .tv_nsec = 20 * 1000 * 1000 }, NULL);
+	if (access(ALLOCBENCH_DEVICE, F_OK))
+		ab_err("note: module loaded but %s did not appear (no devtmpfs/udev?)", ALLOCBENCH_DEVICE);
+}
+
+/* Already loaded: fine when it speaks this runner's ABI, else an older build. An exit code. */
+static int already_loaded(const char *ko)
+{
+	struct device d;
+
+	if (device_open(&d) == 0) {
+		device_close(&d);
+		fprintf(stderr, "allocbench: note: module %s is already loaded (unload first to load a new build)\n",
+			MODULE_NAME);
 		return EXIT_OK;
 	}
-	e = errno;
-	close(fd);
+	ab_err("module %s is already loaded from another build: unload it (sudo allocbench unload, "
+	       "once no allocbench run uses it), then load %s", MODULE_NAME, ko);
+	return EXIT_NO_MODULE;
+}
+
+/* Why finit_module(ko) failed with errno e, in the user's words. An exit code. */
+static int explain_load_error(int e, const char *ko)
+{
+	char why[128];
+	struct utsname u;
+
 	if (uname(&u))
 		memset(&u, 0, sizeof(u));
 	switch (e) {
-	case EEXIST: {
-		/* Already loaded: fine when it speaks this runner's ABI, else an older build. */
-		struct device d;
-
-		if (device_open(&d) == 0) {
-			device_close(&d);
-			fprintf(stderr, "allocbench: note: module %s is already loaded (unload first to load a new build)\n",
-				MODULE_NAME);
-			return EXIT_OK;
-		}
-		ab_err("module %s is already loaded from another build: unload it (sudo allocbench unload, "
-		       "once no allocbench run uses it), then load %s", MODULE_NAME, argv[1]);
-		return EXIT_NO_MODULE;
-	}
+	case EEXIST:
+		return already_loaded(ko);
 	case ENOSYS:
 		ab_err("this kernel has no module support (CONFIG_MODULES=n): use the VM target (make bench TARGET=vm)");
 		return EXIT_NO_MODULE;
@@ -110,9 +106,9 @@ int cmd_load(int argc, char **argv)
 			ab_err("module loading is locked down (%s, as under Secure Boot): the kernel loads only modules "
 			       "signed with a key it trusts. Sign %s with an enrolled Machine Owner Key (MOK: mokutil "
 			       "--import; scripts/sign-file of the kernel's headers), or use the VM target (make bench TARGET=vm)",
-			       why, argv[1]);
+			       why, ko);
 		else if (geteuid() != 0)
-			ab_err("not root: loading a module needs root (sudo allocbench load %s)", argv[1]);
+			ab_err("not root: loading a module needs root (sudo allocbench load %s)", ko);
 		else
 			ab_err("not root or module loading locked down (lockdown/modules_disabled, or no CAP_SYS_MODULE in a container): "
 			       "use the VM target (make bench TARGET=vm)");
@@ -134,9 +130,40 @@ int cmd_load(int argc, char **argv)
 		}
 		/* fall through */
 	default:
-		ab_err("finit_module(%s) failed: %s (see dmesg)", argv[1], strerror(e));
+		ab_err("finit_module(%s) failed: %s (see dmesg)", ko, strerror(e));
 		return EXIT_NO_MODULE;
 	}
+}
+
+int cmd_load(int argc, char **argv)
+{
+	char params[4096];
+	int fd, e;
+
+	if (argc < 2 || argv[1][0] == '-') {
+		if (argc >= 2)
+			ab_err("load: unknown option '%s'", argv[1]);
+		else
+			ab_err("load: FILE.ko is required");
+		help_usage("load");
+		return EXIT_USAGE;
+	}
+	if (join_params(argc, argv, params, sizeof(params)))
+		return EXIT_USAGE;
+	fd = open(argv[1], O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ab_err("cannot open %s: %s%s", argv[1], strerror(errno),
+		       errno == ENOENT ? " (build it with `make -C bench-module`)" : "");
+		return EXIT_NO_MODULE;
+	}
+	if (syscall(SYS_finit_module, fd, params, 0) == 0) {
+		close(fd);
+		wait_for_device();
+		return EXIT_OK;
+	}
+	e = errno;
+	close(fd);
+	return explain_load_error(e, argv[1]);
 }
 
 int cmd_unload(int argc, char **argv)

@@ -31,9 +31,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
-#include <sys/utsname.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "allocbench.h"
@@ -43,28 +41,13 @@
 #include "meta.h"
 #include "names.h"
 #include "perf_point.h"
+#include "run_folder.h"
+#include "run_signals.h"
 #include "sizes.h"
 #include "util.h"
 
 #define MAX_META	32
 #define REQUEST_NS	100000000ULL	/* aim for ~0.1 s per RUN request in the loop */
-
-static void on_signal(int sig)
-{
-	ab_stop = 1;
-	signal(sig, SIG_DFL);	/* a second ^C ends the process at once */
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	sa.sa_handler = on_signal;	/* no SA_RESTART: the ioctl returns EINTR */
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-}
 
 /* ---- the loop perf wraps ---- */
 
@@ -158,7 +141,7 @@ static int perf_loop(const struct perf_point *pt, unsigned seconds, unsigned cpu
 	FILE *f;
 	int rc;
 
-	catch_signals();
+	catch_stop_signals();
 	rc = device_open(&dev);
 	if (rc)
 		return rc;
@@ -447,21 +430,6 @@ static void cmd_first_line(char *const argv[], const char *tmpfile, char *out, s
 		snprintf(out, len, "unknown");
 }
 
-static void default_dir(char *buf, size_t len)
-{
-	struct utsname u;
-	time_t t = time(NULL);
-	struct tm tm;
-	char ts[32];
-
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
-	if (uname(&u))
-		memset(&u, 0, sizeof(u));
-	snprintf(buf, len, "results/%s-%s-%s", ts, u.nodename[0] ? u.nodename : "host",
-		 u.release[0] ? u.release : "kernel");
-}
-
 /* ---- recording one point ---- */
 
 struct rec_opts {
@@ -478,94 +446,102 @@ struct rec_opts {
 	char cycles_status[256], dtlb_status[256], kcore_status[128], perf_version[128];
 };
 
-static int record_point(const struct perf_point *pt, const char *perfdir, const struct rec_opts *o)
+/* One point being recorded: its folder while it is written, and the loop's arguments as text. */
+struct rec_point {
+	const struct perf_point *pt;
+	char tmp[4400];
+	char secs[16], cpu[16];
+};
+
+/* How a step of the recording ended: the point is removed unless REC_OK. */
+enum rec_step { REC_OK, REC_FAILED, REC_INTERRUPTED };
+
+/* Ends argv, from n on, with "-- SELF perf --loop POINT -s N --cpu C --report REPORT". */
+static void add_loop_argv(char **argv, int n, const struct rec_point *rp, const struct rec_opts *o,
+			 char *report)
 {
-	char tmp[4400], fin[4400], old[4400], p[4600], secs[16], cpu[16];
-	struct meta m = { 0 };
-	int rc;
+	argv[n++] = "--";
+	argv[n++] = (char *)o->self;
+	argv[n++] = "perf";
+	argv[n++] = "--loop";
+	argv[n++] = (char *)rp->pt->desc;
+	argv[n++] = "-s";
+	argv[n++] = (char *)rp->secs;
+	argv[n++] = "--cpu";
+	argv[n++] = (char *)rp->cpu;
+	argv[n++] = "--report";
+	argv[n++] = report;
+	argv[n] = NULL;
+}
 
-	snprintf(tmp, sizeof(tmp), "%s/.%s.tmp.%ld", perfdir, pt->slug, (long)getpid());
-	snprintf(fin, sizeof(fin), "%s/%s", perfdir, pt->slug);
-	rm_rf(tmp);
-	if (mkdir(tmp, 0755)) {
-		ab_err("cannot create %s: %s", tmp, strerror(errno));
-		return EXIT_FAILURE_RUN;
+/* Runs one perf command; it failed unless it exits 0 and leaves the file made. Its log in the error. */
+static enum rec_step run_perf_step(char *const argv[], const char *log, const char *made, const char *what,
+				   const struct rec_point *rp)
+{
+	int rc = run_cmd(argv, log);
+
+	if (ab_stop)
+		return REC_INTERRUPTED;
+	if (rc != 0 || access(made, R_OK)) {
+		char *l = read_all(log, NULL);
+
+		ab_err("%s: %s failed (exit %d); its output:\n%s", rp->pt->desc, what, rc, l ? l : "(none)");
+		free(l);
+		return REC_FAILED;
 	}
-	snprintf(secs, sizeof(secs), "%u", o->seconds);
-	snprintf(cpu, sizeof(cpu), "%u", o->cpu);
-	if (!o->quiet)
-		fprintf(stderr, "allocbench perf: %s: perf record (%s, %u s)\n", pt->desc, o->event, o->seconds);
+	return REC_OK;
+}
 
-	/* 1. perf record -a -g: every CPU, so deferred work (kworkers purging vmap areas,
-	 * RCU frees, kcompactd) shows beside the loop itself. */
-	{
-		char data[4600], loop[4600], log[4600];
-		char *argv[32];
-		int n = 0;
+/*
+ * perf record -a -g: every CPU, so deferred work (kworkers purging vmap areas,
+ * RCU frees, kcompactd) shows beside the loop itself.
+ */
+static enum rec_step perf_record(const struct rec_point *rp, const struct rec_opts *o)
+{
+	char data[4600], loop[4600], log[4600];
+	char *argv[32];
+	int n = 0;
 
-		snprintf(data, sizeof(data), "%s/perf.data", tmp);
-		snprintf(loop, sizeof(loop), "%s/loop.txt", tmp);
-		snprintf(log, sizeof(log), "%s/record.log", tmp);
-		argv[n++] = (char *)o->perf;
-		argv[n++] = "record";
-		argv[n++] = "-a";
-		argv[n++] = "-g";
-		argv[n++] = "-e";
-		argv[n++] = (char *)o->event;
-		if (o->kcore)
-			argv[n++] = "--kcore";
-		/* The runner's user stack is one ioctl() and, without frame pointers,
-		 * unwinds into garbage: kernel call chains only. */
-		argv[n++] = "--kernel-callchains";
-		argv[n++] = "-N";	/* no ~/.debug copies: the folder keeps its own (below) */
-		argv[n++] = "-o";
-		argv[n++] = data;
-		argv[n++] = "--";
-		argv[n++] = (char *)o->self;
-		argv[n++] = "perf";
-		argv[n++] = "--loop";
-		argv[n++] = (char *)pt->desc;
-		argv[n++] = "-s";
-		argv[n++] = secs;
-		argv[n++] = "--cpu";
-		argv[n++] = cpu;
-		argv[n++] = "--report";
-		argv[n++] = loop;
-		argv[n] = NULL;
-		rc = run_cmd(argv, log);
-		if (ab_stop)
-			goto interrupted;
-		if (rc != 0 || access(loop, R_OK)) {
-			char *l = read_all(log, NULL);
+	snprintf(data, sizeof(data), "%s/perf.data", rp->tmp);
+	snprintf(loop, sizeof(loop), "%s/loop.txt", rp->tmp);
+	snprintf(log, sizeof(log), "%s/record.log", rp->tmp);
+	argv[n++] = (char *)o->perf;
+	argv[n++] = "record";
+	argv[n++] = "-a";
+	argv[n++] = "-g";
+	argv[n++] = "-e";
+	argv[n++] = (char *)o->event;
+	if (o->kcore)
+		argv[n++] = "--kcore";
+	/* The runner's user stack is one ioctl() and, without frame pointers,
+	 * unwinds into garbage: kernel call chains only. */
+	argv[n++] = "--kernel-callchains";
+	argv[n++] = "-N";	/* no ~/.debug copies: the folder keeps its own (below) */
+	argv[n++] = "-o";
+	argv[n++] = data;
+	add_loop_argv(argv, n, rp, o, loop);
+	return run_perf_step(argv, log, loop, "perf record", rp);
+}
 
-			ab_err("%s: perf record failed (exit %d); its output:\n%s", pt->desc, rc, l ? l : "(none)");
-			free(l);
-			goto fail;
-		}
-	}
-	/* 2. perf stat of the same loop: task-clock, and the hardware counters where they exist. */
-	if (!o->quiet)
-		fprintf(stderr, "allocbench perf: %s: perf stat (%u s)\n", pt->desc, o->seconds);
-	{
-		char stat[4600], loop[4600], log[4600];
-		char *argv[] = { (char *)o->perf, "stat", "-d", "-d", "-o", stat, "--", (char *)o->self, "perf",
-				 "--loop", (char *)pt->desc, "-s", secs, "--cpu", cpu, "--report", loop, NULL };
+/* perf stat of the same loop: task-clock, and the hardware counters where they exist. */
+static enum rec_step perf_stat(const struct rec_point *rp, const struct rec_opts *o)
+{
+	char stat[4600], loop[4600], log[4600];
+	char *argv[32] = { (char *)o->perf, "stat", "-d", "-d", "-o", stat };
 
-		snprintf(stat, sizeof(stat), "%s/stat.txt", tmp);
-		snprintf(loop, sizeof(loop), "%s/loop-stat.txt", tmp);
-		snprintf(log, sizeof(log), "%s/stat.log", tmp);
-		rc = run_cmd(argv, log);
-		if (ab_stop)
-			goto interrupted;
-		if (rc != 0 || access(stat, R_OK)) {
-			char *l = read_all(log, NULL);
+	snprintf(stat, sizeof(stat), "%s/stat.txt", rp->tmp);
+	snprintf(loop, sizeof(loop), "%s/loop-stat.txt", rp->tmp);
+	snprintf(log, sizeof(log), "%s/stat.log", rp->tmp);
+	add_loop_argv(argv, 6, rp, o, loop);
+	return run_perf_step(argv, log, stat, "perf stat", rp);
+}
 
-			ab_err("%s: perf stat failed (exit %d); its output:\n%s", pt->desc, rc, l ? l : "(none)");
-			free(l);
-			goto fail;
-		}
-	}
-	/* 3. What reading it elsewhere needs. */
+/* What reading the profile elsewhere needs; a copy that fails is a warning. */
+static void copy_context(const char *tmp, const struct rec_opts *o)
+{
+	char p[4600], dir[4600], log[4600];
+	char *argv[] = { (char *)o->perf, "--buildid-dir", dir, "buildid-cache", "-a", (char *)o->self, NULL };
+
 	snprintf(p, sizeof(p), "%s/modules", tmp);
 	if (copy_file_atomic("/proc/modules", p))
 		ab_err("warning: cannot copy /proc/modules: %s", strerror(errno));
@@ -579,16 +555,20 @@ static int record_point(const struct perf_point *pt, const char *perfdir, const 
 		if (copy_file_atomic(o->ko, p))
 			ab_err("warning: cannot copy %s: %s", o->ko, strerror(errno));
 	}
-	{
-		char dir[4600], log[4600];
-		char *argv[] = { (char *)o->perf, "--buildid-dir", dir, "buildid-cache", "-a", (char *)o->self, NULL };
+	snprintf(dir, sizeof(dir), "%s/.debug", tmp);
+	snprintf(log, sizeof(log), "%s/buildid.log", tmp);
+	if (run_cmd(argv, log) != 0)
+		ab_err("warning: perf buildid-cache -a %s failed: user-space frames may stay unnamed", o->self);
+}
 
-		snprintf(dir, sizeof(dir), "%s/.debug", tmp);
-		snprintf(log, sizeof(log), "%s/buildid.log", tmp);
-		if (run_cmd(argv, log) != 0)
-			ab_err("warning: perf buildid-cache -a %s failed: user-space frames may stay unnamed", o->self);
-	}
-	/* 4. meta.csv: the run's facts and this deep dive's. */
+/* meta.csv of the point: the run's facts and this deep dive's. 0 or -1 (said why). */
+static int write_point_meta(const struct rec_point *rp, const struct rec_opts *o)
+{
+	const struct perf_point *pt = rp->pt;
+	struct meta m = { 0 };
+	char p[4600], ts[64];
+	int rc = 0;
+
 	for (size_t i = 0; i < o->meta->n; i++)
 		meta_set(&m, o->meta->kv[i].key, "%s", o->meta->kv[i].value);
 	meta_set(&m, "kind", "perf");
@@ -602,59 +582,113 @@ static int record_point(const struct perf_point *pt, const char *perfdir, const 
 	meta_set(&m, "dtlb_load_misses", "%s", o->dtlb_status);
 	meta_set(&m, "kcore", "%s", o->kcore_status);
 	meta_set(&m, "perf_version", "%s", o->perf_version);
-	{
-		char ts[64];
-
-		meta_utc_now(ts, sizeof(ts));
-		meta_set(&m, "recorded_utc", "%s", ts);
-	}
-	snprintf(p, sizeof(p), "%s/meta.csv", tmp);
+	meta_utc_now(ts, sizeof(ts));
+	meta_set(&m, "recorded_utc", "%s", ts);
+	snprintf(p, sizeof(p), "%s/meta.csv", rp->tmp);
 	if (meta_write(&m, p)) {
 		ab_err("cannot write %s: %s", p, strerror(errno));
-		meta_free(&m);
-		goto fail;
+		rc = -1;
 	}
 	meta_free(&m);
-	/* 5. Rendering, unless the host does it later. */
-	if (o->render) {
-		char *argv[] = { "bash", (char *)o->render, tmp, NULL };
+	return rc;
+}
 
-		if (!o->quiet)
-			fprintf(stderr, "allocbench perf: %s: rendering (%s)\n", pt->desc, o->render);
-		rc = run_cmd(argv, NULL);
-		if (ab_stop)
-			goto interrupted;
-		if (rc != 0) {
-			ab_err("%s: %s failed (exit %d): nothing kept", pt->desc, o->render, rc);
-			goto fail;
-		}
+/* scripts/perf-render.sh on the folder, unless the host renders it later. */
+static enum rec_step render_point(const struct rec_point *rp, const struct rec_opts *o)
+{
+	char *argv[] = { "bash", (char *)o->render, (char *)rp->tmp, NULL };
+	int rc;
+
+	if (!o->render)
+		return REC_OK;
+	if (!o->quiet)
+		fprintf(stderr, "allocbench perf: %s: rendering (%s)\n", rp->pt->desc, o->render);
+	rc = run_cmd(argv, NULL);
+	if (ab_stop)
+		return REC_INTERRUPTED;
+	if (rc != 0) {
+		ab_err("%s: %s failed (exit %d): nothing kept", rp->pt->desc, o->render, rc);
+		return REC_FAILED;
 	}
-	/* 6. Complete: in place, replacing an earlier dive of the same point. */
-	snprintf(old, sizeof(old), "%s/.%s.old.%ld", perfdir, pt->slug, (long)getpid());
+	return REC_OK;
+}
+
+/* The complete folder in place, replacing an earlier dive of the same point. 0 or -1 (said why). */
+static int put_in_place(const struct rec_point *rp, const char *perfdir, const char *fin)
+{
+	char old[4400];
+
+	snprintf(old, sizeof(old), "%s/.%s.old.%ld", perfdir, rp->pt->slug, (long)getpid());
 	if (access(fin, F_OK) == 0) {
 		if (rename(fin, old)) {
 			ab_err("cannot move the earlier %s aside: %s", fin, strerror(errno));
-			goto fail;
+			return -1;
 		}
 	}
-	if (rename(tmp, fin)) {
-		ab_err("cannot rename %s to %s: %s", tmp, fin, strerror(errno));
+	if (rename(rp->tmp, fin)) {
+		ab_err("cannot rename %s to %s: %s", rp->tmp, fin, strerror(errno));
 		rename(old, fin);
-		goto fail;
+		return -1;
 	}
 	rm_rf(old);
-	printf("%s\n", fin);
-	return EXIT_OK;
-interrupted:
-	rm_rf(tmp);
-	ab_err("interrupted: %s removed", tmp);
-	return EXIT_INTERRUPTED;
-fail:
-	rm_rf(tmp);
-	return EXIT_FAILURE_RUN;
+	return 0;
 }
 
-/* ---- the command ---- */
+/* The steps of one point, in a temporary folder that becomes PERFDIR/<slug> when all succeeded. */
+static enum rec_step record_steps(const struct rec_point *rp, const char *perfdir, const char *fin,
+				  const struct rec_opts *o)
+{
+	enum rec_step st;
+
+	if (!o->quiet)
+		fprintf(stderr, "allocbench perf: %s: perf record (%s, %u s)\n", rp->pt->desc, o->event,
+			o->seconds);
+	st = perf_record(rp, o);
+	if (st != REC_OK)
+		return st;
+	if (!o->quiet)
+		fprintf(stderr, "allocbench perf: %s: perf stat (%u s)\n", rp->pt->desc, o->seconds);
+	st = perf_stat(rp, o);
+	if (st != REC_OK)
+		return st;
+	copy_context(rp->tmp, o);
+	if (write_point_meta(rp, o))
+		return REC_FAILED;
+	st = render_point(rp, o);
+	if (st != REC_OK)
+		return st;
+	return put_in_place(rp, perfdir, fin) ? REC_FAILED : REC_OK;
+}
+
+static int record_point(const struct perf_point *pt, const char *perfdir, const struct rec_opts *o)
+{
+	struct rec_point rp = { .pt = pt };
+	char fin[4400];
+
+	snprintf(rp.tmp, sizeof(rp.tmp), "%s/.%s.tmp.%ld", perfdir, pt->slug, (long)getpid());
+	snprintf(fin, sizeof(fin), "%s/%s", perfdir, pt->slug);
+	rm_rf(rp.tmp);
+	if (mkdir(rp.tmp, 0755)) {
+		ab_err("cannot create %s: %s", rp.tmp, strerror(errno));
+		return EXIT_FAILURE_RUN;
+	}
+	snprintf(rp.secs, sizeof(rp.secs), "%u", o->seconds);
+	snprintf(rp.cpu, sizeof(rp.cpu), "%u", o->cpu);
+	switch (record_steps(&rp, perfdir, fin, o)) {
+	case REC_OK:
+		printf("%s\n", fin);
+		return EXIT_OK;
+	case REC_INTERRUPTED:
+		rm_rf(rp.tmp);
+		ab_err("interrupted: %s removed", rp.tmp);
+		return EXIT_INTERRUPTED;
+	default:
+		rm_rf(rp.tmp);
+		return EXIT_FAILURE_RUN;
+	}
+}
+
+/* ---- the command line ---- */
 
 static void usage(FILE *f)
 {
@@ -666,17 +700,59 @@ static void usage(FILE *f)
 		"(allocbench perf --help for more)\n");
 }
 
-static int valid_meta_key(const char *k, size_t n)
+/* What the command line asks of `allocbench perf`. */
+struct perf_args {
+	const char *cfgpath, *outdir, *event, *ko, *loop_report;
+	const char *metas[MAX_META];	/* --meta key=value, in order */
+	int nmeta, record_only, list, loop, quiet;
+	uint64_t seconds, cpu;		/* 0: not given */
+};
+
+/* One option of getopt_long. 0, or -1 (said why). */
+static int take_option(int c, struct perf_args *a)
 {
-	if (n == 0 || n > 63)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
-			return 0;
-	return 1;
+	switch (c) {
+	case 'c': a->cfgpath = optarg; break;
+	case 'o': a->outdir = optarg; break;
+	case 'e': a->event = optarg; break;
+	case 'k': a->ko = optarg; break;
+	case 'R': a->record_only = 1; break;
+	case 'l': a->list = 1; break;
+	case 'L': a->loop = 1; break;
+	case 'r': a->loop_report = optarg; break;
+	case 'q': a->quiet = 1; break;
+	case 's':
+		if (parse_u64(optarg, 1, PERF_MAX_SECONDS, &a->seconds)) {
+			ab_err("perf: -s takes whole seconds, 1..%u, not '%s'", PERF_MAX_SECONDS, optarg);
+			return -1;
+		}
+		break;
+	case 'C':
+		if (parse_u64(optarg, 0, CFG_MAX_CPU, &a->cpu)) {
+			ab_err("perf: --cpu takes a CPU number, not '%s'", optarg);
+			return -1;
+		}
+		break;
+	case 'm':
+		if (!meta_arg_valid(optarg)) {
+			ab_err("perf: --meta takes KEY=VALUE with KEY of [a-z0-9_], not '%s'", optarg);
+			return -1;
+		}
+		if (a->nmeta == MAX_META) {
+			ab_err("perf: at most %d --meta", MAX_META);
+			return -1;
+		}
+		a->metas[a->nmeta++] = optarg;
+		break;
+	default:
+		usage(stderr);
+		return -1;
+	}
+	return 0;
 }
 
-int cmd_perf(int argc, char **argv)
+/* 0: go on with the points from argv[optind]; 1: done (--help printed); -1: bad usage (said why). */
+static int parse_perf_args(int argc, char **argv, struct perf_args *a)
 {
 	static const struct option opts[] = {
 		{ "config", required_argument, NULL, 'c' },
@@ -694,339 +770,341 @@ int cmd_perf(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *cfgpath = NULL, *outdir = NULL, *event = NULL, *ko = NULL, *loop_report = NULL;
-	const char *metas[MAX_META];
-	int nmeta = 0, record_only = 0, list = 0, loop = 0, quiet = 0, c, rc = EXIT_OK;
-	uint64_t seconds = 0, cpu = 0;
-	struct perf_point *pts = NULL;
-	size_t npts = 0;
-	char err[CFG_ERR_LEN], perfbin[4096], self[4096], render[4096], dirbuf[4096], perfdir[4200];
-	struct config cfg;
-	int have_cfg = 0;
-	struct device dev;
-	struct rec_opts ro;
-	struct meta meta = { 0 };
+	int c;
 
+	memset(a, 0, sizeof(*a));
 	optind = 0;
 	while ((c = getopt_long(argc, argv, "c:s:o:e:qh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			cfgpath = optarg;
-			break;
-		case 's':
-			if (parse_u64(optarg, 1, PERF_MAX_SECONDS, &seconds)) {
-				ab_err("perf: -s takes whole seconds, 1..%u, not '%s'", PERF_MAX_SECONDS, optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'o':
-			outdir = optarg;
-			break;
-		case 'e':
-			event = optarg;
-			break;
-		case 'C':
-			if (parse_u64(optarg, 0, CFG_MAX_CPU, &cpu)) {
-				ab_err("perf: --cpu takes a CPU number, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			break;
-		case 'k':
-			ko = optarg;
-			break;
-		case 'R':
-			record_only = 1;
-			break;
-		case 'l':
-			list = 1;
-			break;
-		case 'L':
-			loop = 1;
-			break;
-		case 'r':
-			loop_report = optarg;
-			break;
-		case 'm': {
-			const char *eq = strchr(optarg, '=');
-
-			if (!eq || !valid_meta_key(optarg, (size_t)(eq - optarg))) {
-				ab_err("perf: --meta takes KEY=VALUE with KEY of [a-z0-9_], not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			if (nmeta == MAX_META) {
-				ab_err("perf: at most %d --meta", MAX_META);
-				return EXIT_USAGE;
-			}
-			metas[nmeta++] = optarg;
-			break;
-		}
-		case 'q':
-			quiet = 1;
-			break;
-		case 'h':
+		if (c == 'h') {
 			usage(stdout);
-			return EXIT_OK;
-		default:
-			usage(stderr);
+			return 1;
+		}
+		if (take_option(c, a))
+			return -1;
+	}
+	return 0;
+}
+
+/* The points the arguments name. 0, or -1 (said why). */
+static int points_from_args(int argc, char **argv, struct perf_point **pts, size_t *npts)
+{
+	char err[CFG_ERR_LEN];
+	int words = 1;
+
+	for (int i = optind; i < argc; i++)
+		if (strpbrk(argv[i], " \t,;"))
+			words = 0;
+	if (words) {	/* allocbench perf vmalloc pair 1M: the words of one point */
+		char joined[512] = "";
+		size_t o = 0;
+
+		for (int i = optind; i < argc && o < sizeof(joined); i++)
+			o += (size_t)snprintf(joined + o, sizeof(joined) - o, "%s%s", o ? " " : "", argv[i]);
+		if (perf_point_list_parse(joined, pts, npts, err, sizeof(err))) {
+			ab_err("perf: %s", err);
+			return -1;
+		}
+		return 0;
+	}
+	for (int i = optind; i < argc; i++) {
+		if (perf_point_list_parse(argv[i], pts, npts, err, sizeof(err))) {
+			ab_err("perf: %s", err);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The config's [perf] section: its points when the arguments named none, and
+ * the seconds and CPU the command line left unset. An exit code.
+ */
+static int settings_from_config(const struct config *cfg, struct perf_args *a, struct perf_point **pts,
+				size_t *npts)
+{
+	const struct perf_settings *ps = config_perf(cfg);
+
+	if (!*npts) {
+		if (!ps) {
+			ab_err("perf: %s has no [perf] section (points = vmalloc pair 1M, ...)", a->cfgpath);
 			return EXIT_USAGE;
 		}
+		*pts = malloc(ps->n * sizeof(**pts));
+		if (!*pts)
+			return EXIT_FAILURE_RUN;
+		memcpy(*pts, ps->points, ps->n * sizeof(**pts));
+		*npts = ps->n;
 	}
+	if (!a->seconds && ps && ps->seconds)
+		a->seconds = ps->seconds;
+	if (!a->cpu)
+		a->cpu = cfg->run.cpu;
+	return EXIT_OK;
+}
 
-	/* The points: arguments, or the config's [perf] section. */
-	if (optind < argc) {
-		int words = 1;
+/* ---- the programs a deep dive runs, and the points, checked ---- */
 
-		for (int i = optind; i < argc; i++)
-			if (strpbrk(argv[i], " \t,;"))
-				words = 0;
-		if (words) {	/* allocbench perf vmalloc pair 1M: the words of one point */
-			char joined[512] = "";
-			size_t o = 0;
+/* The programs a deep dive runs. */
+struct perf_tools {
+	char perf[4096];	/* perf itself */
+	char self[4096];	/* this runner */
+	char render[4096];	/* scripts/perf-render.sh; "" with --record-only */
+};
 
-			for (int i = optind; i < argc && o < sizeof(joined); i++)
-				o += (size_t)snprintf(joined + o, sizeof(joined) - o, "%s%s", o ? " " : "", argv[i]);
-			if (perf_point_list_parse(joined, &pts, &npts, err, sizeof(err))) {
-				ab_err("perf: %s", err);
-				free(pts);
-				return EXIT_USAGE;
-			}
-		} else {
-			for (int i = optind; i < argc; i++) {
-				if (perf_point_list_parse(argv[i], &pts, &npts, err, sizeof(err))) {
-					ab_err("perf: %s", err);
-					free(pts);
-					return EXIT_USAGE;
-				}
-			}
-		}
-	}
-	if (cfgpath) {
-		const struct perf_settings *ps;
+/* perf-render.sh: ALLOCBENCH_PERF_RENDER, else beside this runner's folder. 0, or -1 (said why). */
+static int find_renderer(struct perf_tools *t)
+{
+	const char *env = getenv("ALLOCBENCH_PERF_RENDER");
+	char *sl;
 
-		if (config_load(cfgpath, &cfg, err, sizeof(err))) {
-			ab_err("%s", err);
-			free(pts);
-			return EXIT_USAGE;
-		}
-		have_cfg = 1;
-		ps = config_perf(&cfg);
-		if (!npts) {
-			if (!ps) {
-				ab_err("perf: %s has no [perf] section (points = vmalloc pair 1M, ...)", cfgpath);
-				rc = EXIT_USAGE;
-				goto out;
-			}
-			pts = malloc(ps->n * sizeof(*pts));
-			if (!pts) {
-				rc = EXIT_FAILURE_RUN;
-				goto out;
-			}
-			memcpy(pts, ps->points, ps->n * sizeof(*pts));
-			npts = ps->n;
-		}
-		if (!seconds && ps && ps->seconds)
-			seconds = ps->seconds;
-		if (!cpu)
-			cpu = cfg.run.cpu;
-	}
-	if (!npts) {
-		ab_err("perf: which point? e.g. allocbench perf \"vmalloc pair 1M\" (or -c CONFIG with a [perf] section)");
-		usage(stderr);
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	if (!seconds)
-		seconds = PERF_DEFAULT_SECONDS;
-
-	if (list) {
-		for (size_t i = 0; i < npts; i++)
-			printf("%s\t%s\n", pts[i].slug, pts[i].desc);
-		goto out;
-	}
-	if (loop) {
-		if (npts != 1) {
-			ab_err("perf --loop takes one point");
-			rc = EXIT_USAGE;
-			goto out;
-		}
-		rc = perf_loop(&pts[0], (unsigned)seconds, (unsigned)cpu, loop_report);
-		goto out;
-	}
-
-	/* Everything that can be checked before anything is created. */
-	if (ko && access(ko, R_OK)) {
-		ab_err("perf: --ko %s: %s", ko, strerror(errno));
-		rc = EXIT_USAGE;
-		goto out;
-	}
-	{
-		const char *pe = getenv("ALLOCBENCH_PERF");
-
-		if (find_in_path(pe && *pe ? pe : "perf", perfbin, sizeof(perfbin))) {
-			ab_err("perf is not installed (no `perf` in PATH): install the Debian package linux-perf\n"
-			       "  sudo apt-get install linux-perf   (scripts/install-deps.sh installs it with the rest)");
-			rc = EXIT_FAILURE_RUN;
-			goto out;
-		}
-	}
-	{
-		ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
-
-		if (n <= 0) {
-			ab_err("cannot find this program's own path (/proc/self/exe): %s", strerror(errno));
-			rc = EXIT_FAILURE_RUN;
-			goto out;
-		}
-		self[n] = '\0';
-	}
-	render[0] = '\0';
-	if (!record_only) {
-		const char *env = getenv("ALLOCBENCH_PERF_RENDER");
-		char *sl;
-
-		if (env && *env) {
-			snprintf(render, sizeof(render), "%s", env);
-		} else {
-			snprintf(render, sizeof(render), "%s", self);
-			sl = strrchr(render, '/');
-			if (sl)
-				snprintf(sl, sizeof(render) - (size_t)(sl - render), "/../scripts/perf-render.sh");
-		}
-		if (access(render, R_OK)) {
-			ab_err("perf: the renderer %s is missing (set ALLOCBENCH_PERF_RENDER, or use "
-			       "--record-only and render later with scripts/perf-render.sh)", render);
-			rc = EXIT_USAGE;
-			goto out;
-		}
-	}
-	if (check_perf_access() || check_kallsyms()) {
-		rc = EXIT_FAILURE_RUN;
-		goto out;
-	}
-	rc = device_open(&dev);
-	if (rc)
-		goto out;
-	for (size_t i = 0; i < npts && !rc; i++)
-		if (check_point(&dev, &pts[i]))
-			rc = EXIT_USAGE;
-	if (rc) {
-		device_close(&dev);
-		goto out;
-	}
-
-	memset(&ro, 0, sizeof(ro));
-	ro.perf = perfbin;
-	ro.self = self;
-	ro.ko = ko;
-	ro.render = record_only ? NULL : render;
-	ro.seconds = (unsigned)seconds;
-	ro.cpu = (unsigned)cpu;
-	ro.quiet = quiet;
-	ro.meta = &meta;
-	probe_event(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, ro.cycles_status, sizeof(ro.cycles_status));
-	probe_event(PERF_TYPE_HW_CACHE, PERF_COUNT_HW_CACHE_DTLB | (PERF_COUNT_HW_CACHE_OP_READ << 8) |
-		    (PERF_COUNT_HW_CACHE_RESULT_MISS << 16), ro.dtlb_status, sizeof(ro.dtlb_status));
-	if (event) {
-		ro.event = event;
-		ro.event_note = "asked for (-e)";
-	} else if (!strcmp(ro.cycles_status, "ok")) {
-		ro.event = "cycles";
-		ro.event_note = "the PMU's cycles";
+	if (env && *env) {
+		snprintf(t->render, sizeof(t->render), "%s", env);
 	} else {
-		ro.event = "cpu-clock";
-		ro.event_note = "cycles unavailable here: a timer (cpu-clock) samples instead";
+		snprintf(t->render, sizeof(t->render), "%s", t->self);
+		sl = strrchr(t->render, '/');
+		if (sl)
+			snprintf(sl, sizeof(t->render) - (size_t)(sl - t->render), "/../scripts/perf-render.sh");
 	}
-	{
-		int fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
-
-		if (fd >= 0) {
-			close(fd);
-			ro.kcore = 1;
-			snprintf(ro.kcore_status, sizeof(ro.kcore_status), "yes: perf.data/kcore_dir");
-		} else {
-			snprintf(ro.kcore_status, sizeof(ro.kcore_status), "no: /proc/kcore: %s", strerror(errno));
-		}
+	if (access(t->render, R_OK)) {
+		ab_err("perf: the renderer %s is missing (set ALLOCBENCH_PERF_RENDER, or use "
+		       "--record-only and render later with scripts/perf-render.sh)", t->render);
+		return -1;
 	}
+	return 0;
+}
 
-	/* The run's facts (meta.csv of the run folder when it has none, and of each point). */
-	meta_set(&meta, "schema_version", "1");
-	{
-		char name[512] = "deep dive:";
-		size_t o = strlen(name);
+/* --ko, perf, this runner, the renderer, perf's access to the kernel. An exit code. */
+static int find_tools(const struct perf_args *a, struct perf_tools *t)
+{
+	const char *pe = getenv("ALLOCBENCH_PERF");
+	ssize_t n;
 
-		for (size_t i = 0; i < npts && o < sizeof(name); i++)
-			o += (size_t)snprintf(name + o, sizeof(name) - o, "%s %s", i ? ";" : "", pts[i].desc);
-		meta_set(&meta, "run_name", "%s", name);
+	if (a->ko && access(a->ko, R_OK)) {
+		ab_err("perf: --ko %s: %s", a->ko, strerror(errno));
+		return EXIT_USAGE;
 	}
-	{
-		char ts[64], b[4096];
-
-		meta_utc_now(ts, sizeof(ts));
-		meta_set(&meta, "started_utc", "%s", ts);
-		meta_collect_machine(&meta);
-		if (read_line("/proc/cmdline", b, sizeof(b)) == 0)
-			meta_set(&meta, "cmdline", "%s", b);
+	if (find_in_path(pe && *pe ? pe : "perf", t->perf, sizeof(t->perf))) {
+		ab_err("perf is not installed (no `perf` in PATH): install the Debian package linux-perf\n"
+		       "  sudo apt-get install linux-perf   (scripts/install-deps.sh installs it with the rest)");
+		return EXIT_FAILURE_RUN;
 	}
-	meta_set(&meta, "init_on_alloc", "%u", dev.info.init_on_alloc);
-	meta_set(&meta, "init_on_free", "%u", dev.info.init_on_free);
-	meta_set(&meta, "page_size", "%u", dev.info.page_size);
-	meta_set(&meta, "max_order", "%u", dev.info.max_order);
-	meta_set(&meta, "page_alloc_costly_order", "%u", dev.info.page_alloc_costly_order);
-	meta_set(&meta, "pmd_size", "%" PRIu64, (uint64_t)dev.info.pmd_size);
-	meta_set(&meta, "totalram_bytes", "%" PRIu64, (uint64_t)dev.info.totalram_bytes);
-	meta_set(&meta, "kmalloc_max_size", "%" PRIu64, (uint64_t)dev.info.kmalloc_max_size);
-	meta_set(&meta, "kmalloc_max_cache_size", "%" PRIu64, (uint64_t)dev.info.kmalloc_max_cache_size);
-	meta_set(&meta, "module_version", "%s", dev.info.module_version);
-	meta_set(&meta, "runner_version", "%s", ALLOCBENCH_VERSION);
-	meta_set(&meta, "target", "host");
-	meta_set(&meta, "accelerator", "none");
-	meta_set(&meta, "emulated", "no");
-	for (int i = 0; i < nmeta; i++) {
-		char key[64];
-		const char *eq = strchr(metas[i], '=');
-
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - metas[i]), metas[i]);
-		meta_set(&meta, key, "%s", eq + 1);
+	n = readlink("/proc/self/exe", t->self, sizeof(t->self) - 1);
+	if (n <= 0) {
+		ab_err("cannot find this program's own path (/proc/self/exe): %s", strerror(errno));
+		return EXIT_FAILURE_RUN;
 	}
-	device_close(&dev);
-	{
-		char *pv[] = { perfbin, "--version", NULL };
-		char t[64];
+	t->self[n] = '\0';
+	t->render[0] = '\0';
+	if (!a->record_only && find_renderer(t))
+		return EXIT_USAGE;
+	if (check_perf_access() || check_kallsyms())
+		return EXIT_FAILURE_RUN;
+	return EXIT_OK;
+}
 
-		snprintf(t, sizeof(t), "/tmp/allocbench-perf-version.%ld", (long)getpid());
-		cmd_first_line(pv, t, ro.perf_version, sizeof(ro.perf_version));
+/* The module, and whether it serves every point. An exit code; on EXIT_OK dev is open. */
+static int open_and_check_points(struct device *dev, const struct perf_point *pts, size_t npts)
+{
+	int rc = device_open(dev);
+
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < npts && !rc; i++)
+		if (check_point(dev, &pts[i]))
+			rc = EXIT_USAGE;
+	if (rc)
+		device_close(dev);
+	return rc;
+}
+
+/* ---- the recording's settings and facts ---- */
+
+/* The sampling event, the hardware events' availability and /proc/kcore. */
+static void probe_recording(struct rec_opts *ro, const char *event)
+{
+	int fd;
+
+	probe_event(PERF_TYPE_HARDWARE, PERF_COUNT_HW_CPU_CYCLES, ro->cycles_status, sizeof(ro->cycles_status));
+	probe_event(PERF_TYPE_HW_CACHE, PERF_COUNT_HW_CACHE_DTLB | (PERF_COUNT_HW_CACHE_OP_READ << 8) |
+		    (PERF_COUNT_HW_CACHE_RESULT_MISS << 16), ro->dtlb_status, sizeof(ro->dtlb_status));
+	if (event) {
+		ro->event = event;
+		ro->event_note = "asked for (-e)";
+	} else if (!strcmp(ro->cycles_status, "ok")) {
+		ro->event = "cycles";
+		ro->event_note = "the PMU's cycles";
+	} else {
+		ro->event = "cpu-clock";
+		ro->event_note = "cycles unavailable here: a timer (cpu-clock) samples instead";
 	}
+	fd = open("/proc/kcore", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		ro->kcore = 1;
+		snprintf(ro->kcore_status, sizeof(ro->kcore_status), "yes: perf.data/kcore_dir");
+	} else {
+		snprintf(ro->kcore_status, sizeof(ro->kcore_status), "no: /proc/kcore: %s", strerror(errno));
+	}
+}
+
+/* The run's facts (meta.csv of the run folder when it has none, and of each point). */
+static void collect_run_meta(struct meta *meta, const struct device *dev, const struct perf_args *a,
+			     const struct perf_point *pts, size_t npts)
+{
+	char name[512] = "deep dive:", ts[64], b[4096];
+	size_t o = strlen(name);
+
+	meta_set(meta, "schema_version", "1");
+	for (size_t i = 0; i < npts && o < sizeof(name); i++)
+		o += (size_t)snprintf(name + o, sizeof(name) - o, "%s %s", i ? ";" : "", pts[i].desc);
+	meta_set(meta, "run_name", "%s", name);
+	meta_utc_now(ts, sizeof(ts));
+	meta_set(meta, "started_utc", "%s", ts);
+	meta_collect_machine(meta);
+	if (read_line("/proc/cmdline", b, sizeof(b)) == 0)
+		meta_set(meta, "cmdline", "%s", b);
+	meta_set(meta, "init_on_alloc", "%u", dev->info.init_on_alloc);
+	meta_set(meta, "init_on_free", "%u", dev->info.init_on_free);
+	meta_set(meta, "page_size", "%u", dev->info.page_size);
+	meta_set(meta, "max_order", "%u", dev->info.max_order);
+	meta_set(meta, "page_alloc_costly_order", "%u", dev->info.page_alloc_costly_order);
+	meta_set(meta, "pmd_size", "%" PRIu64, (uint64_t)dev->info.pmd_size);
+	meta_set(meta, "totalram_bytes", "%" PRIu64, (uint64_t)dev->info.totalram_bytes);
+	meta_set(meta, "kmalloc_max_size", "%" PRIu64, (uint64_t)dev->info.kmalloc_max_size);
+	meta_set(meta, "kmalloc_max_cache_size", "%" PRIu64, (uint64_t)dev->info.kmalloc_max_cache_size);
+	meta_set(meta, "module_version", "%s", dev->info.module_version);
+	meta_set(meta, "runner_version", "%s", ALLOCBENCH_VERSION);
+	meta_set(meta, "target", "host");
+	meta_set(meta, "accelerator", "none");
+	meta_set(meta, "emulated", "no");
+	meta_set_args(meta, a->metas, a->nmeta);
+}
+
+/* ---- recording every point ---- */
+
+/* Every point into OUTDIR/perf/, then the run's report.md refreshed to link them. An exit code. */
+static int record_points(const struct perf_args *a, const struct rec_opts *ro, const struct perf_point *pts,
+			 size_t npts)
+{
+	char dirbuf[4096], perfdir[4200], mp[4400];
+	const char *outdir = a->outdir;
+	int rc = EXIT_OK;
 
 	if (!outdir) {
-		default_dir(dirbuf, sizeof(dirbuf));
+		run_folder_default(dirbuf, sizeof(dirbuf));
 		outdir = dirbuf;
 	}
 	snprintf(perfdir, sizeof(perfdir), "%s/perf", outdir);
 	if (mkdir_p(perfdir, 0755)) {
 		ab_err("cannot create %s: %s", perfdir, strerror(errno));
-		rc = EXIT_FAILURE_RUN;
-		goto out;
+		return EXIT_FAILURE_RUN;
 	}
-	{
-		char mp[4400];
-
-		snprintf(mp, sizeof(mp), "%s/meta.csv", outdir);
-		if (access(mp, F_OK) && meta_write(&meta, mp))
-			ab_err("warning: cannot write %s: %s", mp, strerror(errno));
-	}
-	catch_signals();
+	snprintf(mp, sizeof(mp), "%s/meta.csv", outdir);
+	if (access(mp, F_OK) && meta_write(ro->meta, mp))
+		ab_err("warning: cannot write %s: %s", mp, strerror(errno));
+	catch_stop_signals();
 	for (size_t i = 0; i < npts && rc == EXIT_OK && !ab_stop; i++)
-		rc = record_point(&pts[i], perfdir, &ro);
+		rc = record_point(&pts[i], perfdir, ro);
 	if (ab_stop && rc == EXIT_OK)
 		rc = EXIT_INTERRUPTED;
-	if (rc == EXIT_OK && !record_only) {	/* the run's report.md links its deep dives */
+	if (rc == EXIT_OK && !a->record_only) {	/* the run's report.md links its deep dives */
 		char *av[] = { "report", (char *)outdir, "--quiet", NULL };
 
 		if (cmd_report(3, av) != EXIT_OK)
 			ab_err("warning: report.md of %s not refreshed (allocbench report %s)", outdir, outdir);
 	}
-out:
+	return rc;
+}
+
+/* Checks everything, then records every point. An exit code. */
+static int deep_dive(const struct perf_args *a, const struct perf_point *pts, size_t npts)
+{
+	struct perf_tools tools;
+	struct rec_opts ro;
+	struct meta meta = { 0 };
+	struct device dev;
+	char *pv[] = { tools.perf, "--version", NULL };
+	char vtmp[64];
+	int rc;
+
+	rc = find_tools(a, &tools);
+	if (rc)
+		return rc;
+	rc = open_and_check_points(&dev, pts, npts);
+	if (rc)
+		return rc;
+	memset(&ro, 0, sizeof(ro));
+	ro.perf = tools.perf;
+	ro.self = tools.self;
+	ro.ko = a->ko;
+	ro.render = a->record_only ? NULL : tools.render;
+	ro.seconds = (unsigned)a->seconds;
+	ro.cpu = (unsigned)a->cpu;
+	ro.quiet = a->quiet;
+	ro.meta = &meta;
+	probe_recording(&ro, a->event);
+	collect_run_meta(&meta, &dev, a, pts, npts);
+	device_close(&dev);
+	snprintf(vtmp, sizeof(vtmp), "/tmp/allocbench-perf-version.%ld", (long)getpid());
+	cmd_first_line(pv, vtmp, ro.perf_version, sizeof(ro.perf_version));
+	rc = record_points(a, &ro, pts, npts);
 	meta_free(&meta);
+	return rc;
+}
+
+/* --list, --loop or the deep dive of the points. An exit code. */
+static int perf_command(struct perf_args *a, const struct perf_point *pts, size_t npts)
+{
+	if (!npts) {
+		ab_err("perf: which point? e.g. allocbench perf \"vmalloc pair 1M\" (or -c CONFIG with a [perf] section)");
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!a->seconds)
+		a->seconds = PERF_DEFAULT_SECONDS;
+	if (a->list) {
+		for (size_t i = 0; i < npts; i++)
+			printf("%s\t%s\n", pts[i].slug, pts[i].desc);
+		return EXIT_OK;
+	}
+	if (a->loop) {
+		if (npts != 1) {
+			ab_err("perf --loop takes one point");
+			return EXIT_USAGE;
+		}
+		return perf_loop(&pts[0], (unsigned)a->seconds, (unsigned)a->cpu, a->loop_report);
+	}
+	return deep_dive(a, pts, npts);
+}
+
+int cmd_perf(int argc, char **argv)
+{
+	struct perf_args a;
+	struct perf_point *pts = NULL;
+	size_t npts = 0;
+	char err[CFG_ERR_LEN];
+	struct config cfg;
+	int have_cfg = 0, rc;
+
+	rc = parse_perf_args(argc, argv, &a);
+	if (rc)
+		return rc > 0 ? EXIT_OK : EXIT_USAGE;
+	/* The points: arguments, or the config's [perf] section. */
+	if (optind < argc && points_from_args(argc, argv, &pts, &npts)) {
+		free(pts);
+		return EXIT_USAGE;
+	}
+	if (a.cfgpath) {
+		if (config_load(a.cfgpath, &cfg, err, sizeof(err))) {
+			ab_err("%s", err);
+			free(pts);
+			return EXIT_USAGE;
+		}
+		have_cfg = 1;
+		rc = settings_from_config(&cfg, &a, &pts, &npts);
+	}
+	if (rc == EXIT_OK)
+		rc = perf_command(&a, pts, npts);
 	free(pts);
 	if (have_cfg)
 		config_free(&cfg);

@@ -3,13 +3,10 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "commands.h"
@@ -20,40 +17,11 @@
 #include "meta.h"
 #include "plan.h"
 #include "progress.h"
+#include "run_folder.h"
+#include "run_signals.h"
 #include "util.h"
 
 #define MAX_META 64
-
-static void on_signal(int sig)
-{
-	ab_stop = 1;
-	signal(sig, SIG_DFL);	/* a second ^C ends the process at once */
-}
-
-static int valid_meta_key(const char *k, size_t n)
-{
-	if (n == 0 || n > 63)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (!((k[i] >= 'a' && k[i] <= 'z') || (k[i] >= '0' && k[i] <= '9') || k[i] == '_'))
-			return 0;
-	return 1;
-}
-
-static void default_dir(char *buf, size_t len)
-{
-	struct utsname u;
-	time_t t = time(NULL);
-	struct tm tm;
-	char ts[32];
-
-	gmtime_r(&t, &tm);
-	strftime(ts, sizeof(ts), "%Y%m%dT%H%M%SZ", &tm);
-	if (uname(&u))
-		memset(&u, 0, sizeof(u));
-	snprintf(buf, len, "results/%s-%s-%s", ts, u.nodename[0] ? u.nodename : "host",
-		 u.release[0] ? u.release : "kernel");
-}
 
 static gzFile open_samples(const char *dir, char *tmp, size_t len)
 {
@@ -82,9 +50,7 @@ struct run_opts {
 /* One --meta key=value. 0 or -1 (said why). */
 static int add_meta_opt(struct run_opts *o, const char *arg)
 {
-	const char *eq = strchr(arg, '=');
-
-	if (!eq || !valid_meta_key(arg, (size_t)(eq - arg))) {
+	if (!meta_arg_valid(arg)) {
 		ab_err("--meta '%s': expected key=value, key of [a-z0-9_]", arg);
 		return -1;
 	}
@@ -137,7 +103,7 @@ static int parse_run_opts(int argc, char **argv, struct run_opts *o)
 		return -1;
 	}
 	if (!o->outdir) {
-		default_dir(o->dirbuf, sizeof(o->dirbuf));
+		run_folder_default(o->dirbuf, sizeof(o->dirbuf));
 		o->outdir = o->dirbuf;
 	}
 	return 0;
@@ -168,13 +134,7 @@ static void collect_meta(struct meta *meta, const struct device *dev, const stru
 	meta_set(meta, "target", "host");
 	meta_set(meta, "accelerator", "none");
 	meta_set(meta, "emulated", "no");
-	for (int i = 0; i < o->nmeta; i++) {
-		const char *eq = strchr(o->metas[i], '=');
-		char key[64];
-
-		snprintf(key, sizeof(key), "%.*s", (int)(eq - o->metas[i]), o->metas[i]);
-		meta_set(meta, key, "%s", eq + 1);
-	}
+	meta_set_args(meta, o->metas, o->nmeta);
 	if (!strcmp(meta_get(meta, "accelerator"), "tcg") && !strcmp(meta_get(meta, "emulated"), "no")) {
 		int given = 0;
 
@@ -201,18 +161,6 @@ static int prepare_outdir(const char *outdir, const char *cfgpath)
 		return -1;
 	}
 	return 0;
-}
-
-static void catch_signals(void)
-{
-	struct sigaction sa;
-
-	memset(&sa, 0, sizeof(sa));
-	/* No SA_RESTART: the ioctl returns EINTR, and device_ioctl() sees ab_stop set. */
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 }
 
 /* Every point of the plan, in order, until the end, an interruption or a fatal error. 1 when fatal. */
@@ -307,7 +255,7 @@ static int measure(const struct run_opts *o, const struct config *cfg, const str
 		ab_err("cannot create %s: %s", tmp_samples, strerror(errno));
 		return EXIT_FAILURE_RUN;
 	}
-	catch_signals();
+	catch_stop_signals();
 	fatal = measure_plan(&ctx, plan, o, &t0);
 	fatal = commit_outputs(&ctx, tmp_samples, o->outdir, fatal);
 	if (ab_stop) {

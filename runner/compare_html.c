@@ -9,9 +9,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "compare.h"
+#include "compare_doc.h"
 #include "util.h"
 
 static void esc(FILE *f, const char *s)
@@ -75,25 +74,25 @@ static void head(FILE *f, const struct cmp_ctx *c)
 		c->opt.min_effect * 100, c->npts, c->ncompared, c->nsig);
 }
 
-static void diff_table(FILE *f, const struct cmp_ctx *c)
+static void diff_head(FILE *f, size_t n)
 {
 	fputs("<h2>What differs (meta.csv)</h2>\n", f);
-	if (!c->ndiff) {
+	if (!n)
 		fputs("<p>Nothing but the moment and the boot: an A/A comparison.</p>\n", f);
-		return;
-	}
-	fputs("<table><tr><th class=\"l\">key</th><th class=\"l\">A</th><th class=\"l\">B</th></tr>\n", f);
-	for (size_t i = 0; i < c->ndiff; i++) {
-		fputs("<tr><td class=\"l\">", f);
-		esc(f, c->diff[i].key);
-		fputs(c->diff[i].differs ? "" : " (varies within a side)", f);
-		fputs("</td><td class=\"l\">", f);
-		esc(f, c->diff[i].a);
-		fputs("</td><td class=\"l\">", f);
-		esc(f, c->diff[i].b);
-		fputs("</td></tr>\n", f);
-	}
-	fputs("</table>\n", f);
+	else
+		fputs("<table><tr><th class=\"l\">key</th><th class=\"l\">A</th><th class=\"l\">B</th></tr>\n", f);
+}
+
+static void diff_row(FILE *f, const struct cmp_diff *d)
+{
+	fputs("<tr><td class=\"l\">", f);
+	esc(f, d->key);
+	fputs(d->differs ? "" : " (varies within a side)", f);
+	fputs("</td><td class=\"l\">", f);
+	esc(f, d->a);
+	fputs("</td><td class=\"l\">", f);
+	esc(f, d->b);
+	fputs("</td></tr>\n", f);
 }
 
 /* One row of a points table; with_key: kind, allocator, op and gfp first. */
@@ -129,58 +128,55 @@ static void point_row(FILE *f, const struct cmp_point *p, int with_key)
 	fputs("</tr>\n", f);
 }
 
-static void top_table(FILE *f, const struct cmp_ctx *c, int dir)
+static void top_head(FILE *f, int dir, size_t n)
 {
-	size_t idx[20], n = cmp_top(c, dir, 20, idx);
-
 	fprintf(f, "<h2>%s (B %s than A)</h2>\n", dir > 0 ? "Largest regressions" : "Largest improvements",
 		dir > 0 ? "slower" : "faster");
-	if (!n) {
+	if (!n)
 		fputs("<p>None significant.</p>\n", f);
-		return;
-	}
-	fputs("<table><tr><th class=\"l\">kind</th><th class=\"l\">allocator</th><th class=\"l\">op</th>"
-	      "<th class=\"l\">gfp/view</th><th>size</th><th>A</th><th>B</th><th class=\"l\">ratio [95 % CI]</th>"
-	      "<th></th><th>q</th></tr>\n", f);
-	for (size_t i = 0; i < n; i++)
-		point_row(f, &c->pts[idx[i]], 1);
-	fputs("</table>\n", f);
+	else
+		fputs("<table><tr><th class=\"l\">kind</th><th class=\"l\">allocator</th><th class=\"l\">op</th>"
+		      "<th class=\"l\">gfp/view</th><th>size</th><th>A</th><th>B</th><th class=\"l\">ratio [95 % CI]</th>"
+		      "<th></th><th>q</th></tr>\n", f);
 }
 
-static void geo_table(FILE *f, const struct cmp_geo *g, size_t ng)
+static void top_row(FILE *f, const struct cmp_point *p)
+{
+	point_row(f, p, 1);
+}
+
+static void geo_head(FILE *f, size_t n)
 {
 	fputs("<h2>Geometric mean of the ratios over sizes</h2>\n", f);
-	if (!ng) {
+	if (!n)
 		fputs("<p>None: no series was measured on every run.</p>\n", f);
-		return;
-	}
-	fputs("<table><tr><th class=\"l\">kind</th><th class=\"l\">allocator</th><th class=\"l\">op</th>"
-	      "<th class=\"l\">gfp/view</th><th>sizes</th><th class=\"l\">ratio [95 % CI]</th><th>q</th></tr>\n", f);
-	for (size_t i = 0; i < ng; i++)
-		fprintf(f, "<tr class=\"%s\"><td class=\"l\">%s</td><td class=\"l\">%s</td><td class=\"l\">%s</td>"
-			   "<td class=\"l\">%s</td><td>%zu</td><td class=\"l\">%.3gx [%.3g, %.3g]</td><td>%.2g</td></tr>\n",
-			g[i].significant ? (g[i].ratio > 1 ? "slower" : "faster") : "", cmp_kind_name(g[i].key.kind),
-			g[i].key.alloc, g[i].key.op, g[i].key.gfp, g[i].sizes, g[i].ratio, g[i].lo, g[i].hi, g[i].q);
-	fputs("</table>\n", f);
+	else
+		fputs("<table><tr><th class=\"l\">kind</th><th class=\"l\">allocator</th><th class=\"l\">op</th>"
+		      "<th class=\"l\">gfp/view</th><th>sizes</th><th class=\"l\">ratio [95 % CI]</th>"
+		      "<th>q</th></tr>\n", f);
 }
 
-static void tax_table(FILE *f, const struct cmp_ctx *c)
+static void geo_row(FILE *f, const struct cmp_geo *g)
 {
-	struct cmp_tax t[64];
-	size_t n = cmp_tlb_tax(c, t, ARRAY_SIZE(t));
+	fprintf(f, "<tr class=\"%s\"><td class=\"l\">%s</td><td class=\"l\">%s</td><td class=\"l\">%s</td>"
+		   "<td class=\"l\">%s</td><td>%zu</td><td class=\"l\">%.3gx [%.3g, %.3g]</td><td>%.2g</td></tr>\n",
+		g->significant ? (g->ratio > 1 ? "slower" : "faster") : "", cmp_kind_name(g->key.kind),
+		g->key.alloc, g->key.op, g->key.gfp, g->sizes, g->ratio, g->lo, g->hi, g->q);
+}
 
-	if (!n)
-		return;
+static void tax_head(FILE *f, const char *how)
+{
 	fprintf(f, "<h2>TLB tax (kernel, page chase: %s)</h2>\n<table><tr><th>working set</th><th>tax A</th>"
-		   "<th>tax B</th><th>B / A</th></tr>\n", t[0].how);
-	for (size_t i = 0; i < n; i++) {
-		char ws[32];
+		   "<th>tax B</th><th>B / A</th></tr>\n", how);
+}
 
-		fmt_bytes(ws, sizeof(ws), t[i].ws);
-		fprintf(f, "<tr><td>%s</td><td>%.3gx</td><td>%.3gx</td><td>%.3g</td></tr>\n", ws, t[i].tax[0],
-			t[i].tax[1], t[i].tax[1] / t[i].tax[0]);
-	}
-	fputs("</table>\n", f);
+static void tax_row(FILE *f, const struct cmp_tax *t)
+{
+	char ws[32];
+
+	fmt_bytes(ws, sizeof(ws), t->ws);
+	fprintf(f, "<tr><td>%s</td><td>%.3gx</td><td>%.3gx</td><td>%.3g</td></tr>\n", ws, t->tax[0], t->tax[1],
+		t->tax[1] / t->tax[0]);
 }
 
 /* Copies one SVG without its XML prolog and namespace declarations, ids prefixed with "c<k>-". */
@@ -221,8 +217,6 @@ static void charts_section(FILE *f, const struct cmp_ctx *c, const struct cmp_ch
 {
 	char path[4400];
 
-	if (!nch)
-		return;
 	fputs("<h2>Charts</h2>\n", f);
 	for (size_t i = 0; i < nch; i++) {
 		char *svg;
@@ -241,57 +235,40 @@ static void charts_section(FILE *f, const struct cmp_ctx *c, const struct cmp_ch
 	}
 }
 
-static void points_section(FILE *f, const struct cmp_ctx *c, const size_t *idx)
+static void series_head(FILE *f, const char *name, const char *metric, int first)
 {
-	char cur[96] = "", name[96];
-
-	fputs("<h2>Every point</h2>\n", f);
-	for (size_t i = 0; i < c->npts; i++) {
-		const struct cmp_point *p = &c->pts[idx[i]];
-
-		cmp_series_name(&p->key, name, sizeof(name));
-		if (strcmp(name, cur)) {
-			fprintf(f, "%s<h3>%s (%s)</h3>\n<table><tr><th class=\"l\">allocator</th><th>size</th><th>A</th>"
-				   "<th>B</th><th class=\"l\">ratio [95 %% CI]</th><th></th><th>q</th><th>runs A/B</th>"
-				   "<th>samples A/B</th><th class=\"l\">status A</th><th class=\"l\">status B</th>"
-				   "<th class=\"l\">note</th></tr>\n", cur[0] ? "</table>\n" : "", name, cmp_metric(&p->key));
-			snprintf(cur, sizeof(cur), "%s", name);
-		}
-		point_row(f, p, 0);
-	}
-	if (cur[0])
-		fputs("</table>\n", f);
+	fprintf(f, "%s<h3>%s (%s)</h3>\n<table><tr><th class=\"l\">allocator</th><th>size</th><th>A</th>"
+		   "<th>B</th><th class=\"l\">ratio [95 %% CI]</th><th></th><th>q</th><th>runs A/B</th>"
+		   "<th>samples A/B</th><th class=\"l\">status A</th><th class=\"l\">status B</th>"
+		   "<th class=\"l\">note</th></tr>\n", first ? "" : "</table>\n", name, metric);
 }
+
+static void series_row(FILE *f, const struct cmp_point *p)
+{
+	point_row(f, p, 0);
+}
+
+static const struct cmp_doc_format html_format = {
+	.head = head,
+	.diff_head = diff_head,
+	.diff_row = diff_row,
+	.top_head = top_head,
+	.top_row = top_row,
+	.geo_head = geo_head,
+	.geo_row = geo_row,
+	.tax_head = tax_head,
+	.tax_row = tax_row,
+	.table_end = "</table>\n",
+	.charts = charts_section,
+	.points_title = "<h2>Every point</h2>\n",
+	.series_head = series_head,
+	.point_row = series_row,
+	.points_end = "</table>\n",
+	.tail = "</body>\n</html>\n",
+};
 
 int cmp_write_html(const struct cmp_ctx *c, const struct cmp_geo *g, size_t ng, const struct cmp_chart *ch,
 		   size_t nch, const char *path)
 {
-	char tmp[4200];
-	size_t *idx = cmp_sorted(c);
-	FILE *f;
-	int rc;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!idx || !(f = fopen(tmp, "w"))) {
-		free(idx);
-		return -1;
-	}
-	head(f, c);
-	diff_table(f, c);
-	top_table(f, c, 1);
-	top_table(f, c, -1);
-	geo_table(f, g, ng);
-	tax_table(f, c);
-	charts_section(f, c, ch, nch);
-	points_section(f, c, idx);
-	fputs("</body>\n</html>\n", f);
-	free(idx);
-	rc = ferror(f) ? -1 : 0;
-	if (fclose(f) == EOF)
-		rc = -1;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -1;
-	if (rc)
-		unlink(tmp);
-	return rc;
+	return cmp_write_doc(&html_format, c, g, ng, ch, nch, path);
 }

@@ -4,14 +4,11 @@
  * intervals, the largest significant changes, geometric means over sizes,
  * the TLB tax of both sides, the charts, then every point.
  */
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-#include "compare.h"
+#include "compare_doc.h"
 #include "util.h"
 
 /* The side's median of point (kind, alloc, op, gfp, ws); NAN when it has none. */
@@ -100,18 +97,18 @@ static void md_header(FILE *f, const struct cmp_ctx *c)
 	fprintf(f, "%zu points, %zu compared on both sides, **%zu significant**.\n\n", c->npts, c->ncompared, c->nsig);
 }
 
-static void md_diff(FILE *f, const struct cmp_ctx *c)
+static void md_diff_head(FILE *f, size_t n)
 {
 	fprintf(f, "## What differs (meta.csv)\n\n");
-	if (!c->ndiff) {
+	if (!n)
 		fprintf(f, "Nothing but the moment and the boot: an A/A comparison.\n\n");
-		return;
-	}
-	fprintf(f, "| key | A | B |\n|---|---|---|\n");
-	for (size_t i = 0; i < c->ndiff; i++)
-		fprintf(f, "| %s%s | %s | %s |\n", c->diff[i].key, c->diff[i].differs ? "" : " (varies within a side)",
-			c->diff[i].a, c->diff[i].b);
-	fprintf(f, "\n");
+	else
+		fprintf(f, "| key | A | B |\n|---|---|---|\n");
+}
+
+static void md_diff_row(FILE *f, const struct cmp_diff *d)
+{
+	fprintf(f, "| %s%s | %s | %s |\n", d->key, d->differs ? "" : " (varies within a side)", d->a, d->b);
 }
 
 static void md_point_cells(FILE *f, const struct cmp_point *p)
@@ -128,125 +125,111 @@ static void md_point_cells(FILE *f, const struct cmp_point *p)
 		fprintf(f, "-");
 }
 
-static void md_top(FILE *f, const struct cmp_ctx *c, int dir)
+static void md_top_head(FILE *f, int dir, size_t n)
 {
-	size_t idx[20], n = cmp_top(c, dir, 20, idx);
-
 	fprintf(f, "## %s (B %s than A)\n\n", dir > 0 ? "Largest regressions" : "Largest improvements",
 		dir > 0 ? "slower" : "faster");
-	if (!n) {
+	if (!n)
 		fprintf(f, "None significant.\n\n");
-		return;
-	}
-	fprintf(f, "| kind | allocator | op | gfp/view | size | A | B | ratio [95 %% CI] | | q |\n"
-		   "|---|---|---|---|---:|---:|---:|---|---|---:|\n");
-	for (size_t i = 0; i < n; i++) {
-		const struct cmp_point *p = &c->pts[idx[i]];
-		char sz[32];
-
-		fmt_bytes(sz, sizeof(sz), p->key.size);
-		fprintf(f, "| %s | %s | %s | %s | %s | ", cmp_kind_name(p->key.kind), p->key.alloc, p->key.op,
-			p->key.gfp, sz);
-		md_point_cells(f, p);
-		fprintf(f, " |\n");
-	}
-	fprintf(f, "\n");
+	else
+		fprintf(f, "| kind | allocator | op | gfp/view | size | A | B | ratio [95 %% CI] | | q |\n"
+			   "|---|---|---|---|---:|---:|---:|---|---|---:|\n");
 }
 
-static void md_geo(FILE *f, const struct cmp_geo *g, size_t ng)
+static void md_top_row(FILE *f, const struct cmp_point *p)
+{
+	char sz[32];
+
+	fmt_bytes(sz, sizeof(sz), p->key.size);
+	fprintf(f, "| %s | %s | %s | %s | %s | ", cmp_kind_name(p->key.kind), p->key.alloc, p->key.op,
+		p->key.gfp, sz);
+	md_point_cells(f, p);
+	fprintf(f, " |\n");
+}
+
+static void md_geo_head(FILE *f, size_t n)
 {
 	fprintf(f, "## Geometric mean of the ratios over sizes\n\nPer allocator and op, over the sizes every run of "
 		   "both sides measured (q: Benjamini-Hochberg over these means).\n\n");
-	if (!ng) {
+	if (!n)
 		fprintf(f, "None: no series was measured on every run.\n\n");
-		return;
-	}
-	fprintf(f, "| kind | allocator | op | gfp/view | sizes | ratio [95 %% CI] | q | significant |\n"
-		   "|---|---|---|---|---:|---|---:|---|\n");
-	for (size_t i = 0; i < ng; i++)
-		fprintf(f, "| %s | %s | %s | %s | %zu | %.3gx [%.3g, %.3g] | %.2g | %s |\n", cmp_kind_name(g[i].key.kind),
-			g[i].key.alloc, g[i].key.op, g[i].key.gfp, g[i].sizes, g[i].ratio, g[i].lo, g[i].hi, g[i].q,
-			g[i].significant ? (g[i].ratio > 1 ? "slower" : "faster") : "");
-	fprintf(f, "\n");
+	else
+		fprintf(f, "| kind | allocator | op | gfp/view | sizes | ratio [95 %% CI] | q | significant |\n"
+			   "|---|---|---|---|---:|---|---:|---|\n");
 }
 
-static void md_tax(FILE *f, const struct cmp_ctx *c)
+static void md_geo_row(FILE *f, const struct cmp_geo *g)
 {
-	struct cmp_tax t[64];
-	size_t n = cmp_tlb_tax(c, t, ARRAY_SIZE(t));
+	fprintf(f, "| %s | %s | %s | %s | %zu | %.3gx [%.3g, %.3g] | %.2g | %s |\n", cmp_kind_name(g->key.kind),
+		g->key.alloc, g->key.op, g->key.gfp, g->sizes, g->ratio, g->lo, g->hi, g->q,
+		g->significant ? (g->ratio > 1 ? "slower" : "faster") : "");
+}
 
-	if (!n)
-		return;
+static void md_tax_head(FILE *f, const char *how)
+{
 	fprintf(f, "## TLB tax (kernel, page chase: %s)\n\nns per access of 4K-mapped memory over huge-mapped "
 		   "memory, each side's median; a tax that changes is the mapping, not the allocator.\n\n"
-		   "| working set | tax A | tax B | B / A |\n|---:|---:|---:|---:|\n", t[0].how);
-	for (size_t i = 0; i < n; i++) {
-		char ws[32];
+		   "| working set | tax A | tax B | B / A |\n|---:|---:|---:|---:|\n", how);
+}
 
-		fmt_bytes(ws, sizeof(ws), t[i].ws);
-		fprintf(f, "| %s | %.3gx | %.3gx | %.3g |\n", ws, t[i].tax[0], t[i].tax[1], t[i].tax[1] / t[i].tax[0]);
-	}
+static void md_tax_row(FILE *f, const struct cmp_tax *t)
+{
+	char ws[32];
+
+	fmt_bytes(ws, sizeof(ws), t->ws);
+	fprintf(f, "| %s | %.3gx | %.3gx | %.3g |\n", ws, t->tax[0], t->tax[1], t->tax[1] / t->tax[0]);
+}
+
+static void md_charts(FILE *f, const struct cmp_ctx *c, const struct cmp_chart *ch, size_t nch)
+{
+	(void)c;
+	fprintf(f, "## Charts\n\n");
+	for (size_t i = 0; i < nch; i++)
+		fprintf(f, "- [%s](%s)\n", ch[i].title, ch[i].file);
 	fprintf(f, "\n");
 }
 
-static void md_points(FILE *f, const struct cmp_ctx *c, const size_t *idx)
+static void md_series_head(FILE *f, const char *name, const char *metric, int first)
 {
-	char cur[96] = "", name[96];
-
-	fprintf(f, "## Every point\n");
-	for (size_t i = 0; i < c->npts; i++) {
-		const struct cmp_point *p = &c->pts[idx[i]];
-		char sz[32];
-
-		cmp_series_name(&p->key, name, sizeof(name));
-		if (strcmp(name, cur)) {
-			snprintf(cur, sizeof(cur), "%s", name);
-			fprintf(f, "\n### %s (%s)\n\n| allocator | size | A | B | ratio [95 %% CI] | | q | runs A/B | "
-				   "samples A/B | status A | status B | note |\n|---|---:|---:|---:|---|---|---:|---|---|---|---|---|\n",
-				name, cmp_metric(&p->key));
-		}
-		fmt_bytes(sz, sizeof(sz), p->key.size);
-		fprintf(f, "| %s | %s | ", p->key.alloc, sz);
-		md_point_cells(f, p);
-		fprintf(f, " | %zu/%zu | %llu/%llu | %s | %s | %s |\n", p->side[0].runs, p->side[1].runs,
-			(unsigned long long)p->side[0].samples, (unsigned long long)p->side[1].samples,
-			p->side[0].status_text, p->side[1].status_text, p->note);
-	}
+	(void)first;
+	fprintf(f, "\n### %s (%s)\n\n| allocator | size | A | B | ratio [95 %% CI] | | q | runs A/B | "
+		   "samples A/B | status A | status B | note |\n|---|---:|---:|---:|---|---|---:|---|---|---|---|---|\n",
+		name, metric);
 }
+
+static void md_point_row(FILE *f, const struct cmp_point *p)
+{
+	char sz[32];
+
+	fmt_bytes(sz, sizeof(sz), p->key.size);
+	fprintf(f, "| %s | %s | ", p->key.alloc, sz);
+	md_point_cells(f, p);
+	fprintf(f, " | %zu/%zu | %llu/%llu | %s | %s | %s |\n", p->side[0].runs, p->side[1].runs,
+		(unsigned long long)p->side[0].samples, (unsigned long long)p->side[1].samples,
+		p->side[0].status_text, p->side[1].status_text, p->note);
+}
+
+static const struct cmp_doc_format md_format = {
+	.head = md_header,
+	.diff_head = md_diff_head,
+	.diff_row = md_diff_row,
+	.top_head = md_top_head,
+	.top_row = md_top_row,
+	.geo_head = md_geo_head,
+	.geo_row = md_geo_row,
+	.tax_head = md_tax_head,
+	.tax_row = md_tax_row,
+	.table_end = "\n",
+	.charts = md_charts,
+	.points_title = "## Every point\n",
+	.series_head = md_series_head,
+	.point_row = md_point_row,
+	.points_end = "",
+	.tail = "",
+};
 
 int cmp_write_md(const struct cmp_ctx *c, const struct cmp_geo *g, size_t ng, const struct cmp_chart *ch,
 		 size_t nch, const char *path)
 {
-	char tmp[4200];
-	size_t *idx = cmp_sorted(c);
-	FILE *f;
-	int rc;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	if (!idx || !(f = fopen(tmp, "w"))) {
-		free(idx);
-		return -1;
-	}
-	md_header(f, c);
-	md_diff(f, c);
-	md_top(f, c, 1);
-	md_top(f, c, -1);
-	md_geo(f, g, ng);
-	md_tax(f, c);
-	if (nch) {
-		fprintf(f, "## Charts\n\n");
-		for (size_t i = 0; i < nch; i++)
-			fprintf(f, "- [%s](%s)\n", ch[i].title, ch[i].file);
-		fprintf(f, "\n");
-	}
-	md_points(f, c, idx);
-	free(idx);
-	rc = ferror(f) ? -1 : 0;
-	if (fclose(f) == EOF)
-		rc = -1;
-	if (!rc && rename(tmp, path) < 0)
-		rc = -1;
-	if (rc)
-		unlink(tmp);
-	return rc;
+	return cmp_write_doc(&md_format, c, g, ng, ch, nch, path);
 }

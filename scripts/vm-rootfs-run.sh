@@ -46,37 +46,23 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 me=vm-rootfs-run
+vm_self=${BASH_SOURCE[0]}
+# shellcheck source=vm-lib.sh
+. "$here/vm-lib.sh"
 
-die() { echo "$me: $*" >&2; exit 125; }
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit "${1:-2}"; }
-
-image=6.12 vmlinux= initrd= mem=2G smp=2 cmdline_extra= outdir= outsize=1G timeout_s=3600 accel=${ALLOCBENCH_ACCEL_MODE:-auto} verbose=0
-files=()
+image=6.12 vmlinux= initrd= mem=2G smp=2 outsize=1G
 while getopts "r:k:i:m:s:c:f:o:O:t:a:vh" opt; do
 	case $opt in
 	r) image=$OPTARG ;;
 	k) vmlinux=$OPTARG ;;
 	i) initrd=$OPTARG ;;
-	m) mem=$OPTARG ;;
-	s) smp=$OPTARG ;;
-	c) cmdline_extra="${cmdline_extra:+$cmdline_extra }$OPTARG" ;;
-	f) files+=("$OPTARG") ;;
-	o) outdir=$OPTARG ;;
 	O) outsize=$OPTARG ;;
-	t) timeout_s=$OPTARG ;;
-	a) accel=$OPTARG ;;
-	v) verbose=1 ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
+	*) vm_common_option "$opt" ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "$me: no guest script given" >&2; usage 2 >&2; }
+vm_check_args "$@"
 script=$1; shift
-[ -f "$script" ] || die "guest script '$script' not found"
-case $accel in auto|kvm|tcg) ;; *) die "-a takes auto, kvm or tcg, not '$accel'" ;; esac
-[[ $timeout_s =~ ^[0-9]+$ ]] || die "-t takes whole seconds"
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found: install qemu-system-x86 (scripts/install-deps.sh)"
 
 if [ ! -d "$image" ]; then
 	image=$("$here/rootfs-image.sh" -k "$image") || die "could not get a root file system image for '$image'"
@@ -102,8 +88,7 @@ trap 'exit 130' INT TERM
 in=$work/in
 mkdir -p "$in"
 cp "$script" "$in/.guest.sh"
-: > "$in/.args"
-for a in "$@"; do printf "'%s' " "$(printf %s "$a" | sed "s/'/'\\\\''/g")" >> "$in/.args"; done
+vm_quote_args "$in/.args" "$@"
 for spec in ${files[@]+"${files[@]}"}; do
 	src=${spec%%:*} dest=
 	[ "$src" != "$spec" ] && dest=${spec#*:}
@@ -120,13 +105,7 @@ truncate -s "%1M" "$work/in.img"	# whole sectors; tar ignores the zeros
 rm -rf "$in"
 
 # ---- QEMU ---------------------------------------------------------------------
-qemu_version=$(qemu-system-x86_64 --version | awk 'NR==1 {print $4}')
-if [ -z "$outdir" ]; then
-	outdir=$(mktemp -d "${TMPDIR:-/tmp}/allocbench-out.XXXXXX")
-	echo "$me: the guest's results go to $outdir" >&2
-fi
-mkdir -p "$outdir"
-outdir=$(cd "$outdir" && pwd)
+vm_make_outdir "the guest's results go to"
 
 start_qemu() {	# $1 = kvm|tcg
 	local a=$1
@@ -142,40 +121,11 @@ start_qemu() {	# $1 = kvm|tcg
 		-drive "file=$work/in.img,format=raw,if=virtio,readonly=on"
 		-drive "file=$work/out.img,format=raw,if=virtio")
 	if [ "$a" = kvm ]; then args+=(-accel kvm -cpu "${ALLOCBENCH_KVM_CPU:-host}"); else args+=(-accel tcg); fi
-	rm -f "$work/qemu.pid"
-	( qemu-system-x86_64 "${args[@]}" < /dev/null > "$work/qemu.err" 2>&1 &
-	  echo $! > "$work/qemu.pid"; wait $! ) 2>/dev/null &
-	spid=$!
-	while [ ! -s "$work/qemu.pid" ]; do sleep 0.02; done
-	qpid=$(cat "$work/qemu.pid")
+	vm_spawn_qemu "${args[@]}"
 }
 
-# Waits for QEMU; $1 = seconds for the kernel's first console line (0: no probe).
-# Returns 0 when QEMU exited, 3 when the probe failed, 124 on timeout.
-watch_qemu() {
-	local probe=$1 t0 now seen=0 kernel_up=0
-	t0=$(date +%s.%N)
-	while kill -0 "$qpid" 2>/dev/null; do
-		now=$(date +%s.%N)
-		if [ $kernel_up = 0 ] && grep -q 'Linux version' "$work/console.log" 2>/dev/null; then kernel_up=1; fi
-		if [ $seen = 0 ] && grep -q 'allocbench-vm: init up' "$work/control.log" 2>/dev/null; then
-			seen=1
-			boot_s=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1f", b - a }')
-		fi
-		if [ "$probe" != 0 ] && [ $kernel_up = 0 ] && awk -v a="$t0" -v b="$now" -v p="$probe" 'BEGIN { exit !(b - a > p) }'; then
-			kill "$qpid" 2>/dev/null; wait "$spid" 2>/dev/null || true; qpid=
-			return 3
-		fi
-		if awk -v a="$start_all" -v b="$now" -v p="$timeout_s" 'BEGIN { exit !(b - a > p) }'; then
-			kill "$qpid" 2>/dev/null; wait "$spid" 2>/dev/null || true; qpid=
-			return 124
-		fi
-		sleep 0.2
-	done
-	wait "$spid" 2>/dev/null || true
-	qpid=
-	return 0
-}
+# KVM works when the kernel prints on the console.
+vm_up_file=$work/console.log vm_up_pattern='Linux version' vm_watch_pause=0.2
 
 start_all=$(date +%s.%N)
 boot_s=
@@ -183,35 +133,18 @@ if [ $verbose = 1 ]; then
 	tail -n +1 -F "$work/console.log" >&2 2>/dev/null &
 	tail_pid=$!
 fi
-used= status=0
-if [ "$accel" != tcg ]; then
-	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		start_qemu kvm
-		watch_qemu "$([ "$accel" = auto ] && echo "${ALLOCBENCH_KVM_PROBE_S:-6}" || echo 0)" || status=$?
-		if [ $status = 0 ] && ! grep -q 'Linux version' "$work/console.log" && [ "$accel" = auto ]; then
-			status=3
-			echo "$me: KVM unusable ($(grep -m1 -v warning "$work/qemu.err" | sed 's/^qemu-system-x86_64: //' || echo "QEMU exited")): using TCG (software emulation)" >&2
-		elif [ $status = 3 ]; then
-			echo "$me: KVM guest printed nothing in ${ALLOCBENCH_KVM_PROBE_S:-6} s: using TCG (software emulation)" >&2
-		fi
-		[ $status != 3 ] && used=kvm
-	elif [ "$accel" = kvm ]; then
-		die "-a kvm: /dev/kvm is not usable"
-	fi
-fi
+vm_try_kvm "printed nothing"
 if [ -z "$used" ]; then
 	status=0
 	start_qemu tcg
-	watch_qemu 0 || status=$?
+	vm_watch_qemu 0 || status=$?
 	used=tcg
 fi
 [ -n "$tail_pid" ] && { sleep 0.3; kill "$tail_pid" 2>/dev/null || true; tail_pid=; }
 wall_s=$(awk -v a="$start_all" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 
 # ---- results --------------------------------------------------------------------
-cp "$work/console.log" "$outdir/console.log"
-[ -s "$work/serial.log" ] && cp "$work/serial.log" "$outdir/serial.log"
-cp "$work/control.log" "$outdir/control.log" 2>/dev/null || true
+vm_copy_logs
 rm -f "$outdir/exit-code"
 got=0
 # An untouched (all-zero) disk is a valid empty tar: exit-code tells whether it held results.
@@ -230,10 +163,7 @@ if tar xf "$work/out.img" -C "$outdir" 2>/dev/null && [ -f "$outdir/exit-code" ]
 	echo "wall_s=$wall_s"
 } > "$outdir/vm.env"
 
-if [ $status = 124 ]; then
-	echo "$me: timeout: killed QEMU after ${timeout_s} s ($release, $used); console: $outdir/console.log" >&2
-	exit 124
-fi
+vm_exit_on_timeout
 [ $got = 1 ] && exit "$(cat "$outdir/exit-code")"
 reason="no results came back"
 if grep -q 'Kernel panic' "$outdir/console.log"; then

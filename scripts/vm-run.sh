@@ -44,35 +44,21 @@ set -euo pipefail
 
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 me=vm-run
+vm_self=${BASH_SOURCE[0]}
+# shellcheck source=vm-lib.sh
+. "$here/vm-lib.sh"
 
-die() { echo "$me: $*" >&2; exit 125; }
-usage() { sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}"; exit "${1:-2}"; }
-
-kernel=6.12 mem=1G smp=2 cmdline_extra= outdir= timeout_s=3600 accel=${ALLOCBENCH_ACCEL_MODE:-auto} verbose=0
-files=()
+kernel=6.12 mem=1G smp=2
 while getopts "k:m:s:c:f:o:t:a:vh" opt; do
 	case $opt in
 	k) kernel=$OPTARG ;;
-	m) mem=$OPTARG ;;
-	s) smp=$OPTARG ;;
-	c) cmdline_extra="${cmdline_extra:+$cmdline_extra }$OPTARG" ;;
-	f) files+=("$OPTARG") ;;
-	o) outdir=$OPTARG ;;
-	t) timeout_s=$OPTARG ;;
-	a) accel=$OPTARG ;;
-	v) verbose=1 ;;
-	h) usage 0 ;;
-	*) usage 2 >&2 ;;
+	*) vm_common_option "$opt" ;;
 	esac
 done
 shift $((OPTIND - 1))
-[ $# -ge 1 ] || { echo "$me: no guest script given" >&2; usage 2 >&2; }
+vm_check_args "$@"
 script=$1; shift
-[ -f "$script" ] || die "guest script '$script' not found"
-case $accel in auto|kvm|tcg) ;; *) die "-a takes auto, kvm or tcg, not '$accel'" ;; esac
-[[ $timeout_s =~ ^[0-9]+$ ]] || die "-t takes whole seconds"
 
-command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 not found: install qemu-system-x86 (scripts/install-deps.sh)"
 is_dynamic() { ldd "$1" >/dev/null 2>&1; }	# ldd fails on static and non-ELF files
 command -v cpio >/dev/null || die "cpio not found: install cpio"
 
@@ -215,8 +201,7 @@ fi
 cp "$modlist" "$root/etc/modules"
 
 # Arguments of the guest script, quoted for sh.
-: > "$root/etc/guest-args"
-for a in "$@"; do printf "'%s' " "$(printf %s "$a" | sed "s/'/'\\\\''/g")" >> "$root/etc/guest-args"; done
+vm_quote_args "$root/etc/guest-args" "$@"
 cp "$script" "$root/guest.sh"
 
 cat > "$root/init" <<'EOF'
@@ -268,13 +253,7 @@ chmod +x "$root/init" "$root/guest.sh"
 	die "could not build the initramfs"
 
 # ---- QEMU ---------------------------------------------------------------------
-qemu_version=$(qemu-system-x86_64 --version | awk 'NR==1 {print $4}')
-if [ -z "$outdir" ]; then
-	outdir=$(mktemp -d "${TMPDIR:-/tmp}/allocbench-out.XXXXXX")
-	echo "$me: the guest's /out goes to $outdir" >&2
-fi
-mkdir -p "$outdir"
-outdir=$(cd "$outdir" && pwd)
+vm_make_outdir "the guest's /out goes to"
 
 start_qemu() {	# $1 = kvm|tcg
 	local a=$1
@@ -288,42 +267,12 @@ start_qemu() {	# $1 = kvm|tcg
 		-serial "file:$work/control.log")
 	[ $use_disk = 1 ] && args+=(-drive "file=$work/out.img,format=raw,if=virtio")
 	if [ "$a" = kvm ]; then args+=(-accel kvm -cpu "${ALLOCBENCH_KVM_CPU:-host}"); else args+=(-accel tcg); fi
-	# The subshell keeps bash's "Aborted" notice (QEMU asserting on a KVM
-	# it cannot drive) out of the user's terminal.
-	rm -f "$work/qemu.pid"
-	( qemu-system-x86_64 "${args[@]}" < /dev/null > "$work/qemu.err" 2>&1 &
-	  echo $! > "$work/qemu.pid"; wait $! ) 2>/dev/null &
-	spid=$!
-	while [ ! -s "$work/qemu.pid" ]; do sleep 0.02; done
-	qpid=$(cat "$work/qemu.pid")
+	vm_spawn_qemu "${args[@]}"
 }
 
-# Waits for QEMU; $1 = seconds to see the init marker in (0: no probe).
-# Returns 0 when QEMU exited, 3 when the probe failed, 124 on timeout.
+# KVM works when a guest reaches /init.
+vm_up_file=$work/control.log vm_up_pattern='allocbench-vm: init up' vm_watch_pause=0.1
 tail_pid=
-watch_qemu() {
-	local probe=$1 t0 now seen=0
-	t0=$(date +%s.%N)
-	while kill -0 "$qpid" 2>/dev/null; do
-		now=$(date +%s.%N)
-		if [ $seen = 0 ] && grep -q 'allocbench-vm: init up' "$work/control.log" 2>/dev/null; then
-			seen=1
-			boot_s=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.1f", b - a }')
-		fi
-		if [ "$probe" != 0 ] && [ $seen = 0 ] && awk -v a="$t0" -v b="$now" -v p="$probe" 'BEGIN { exit !(b - a > p) }'; then
-			kill "$qpid" 2>/dev/null; wait "$spid" 2>/dev/null || true; qpid=
-			return 3
-		fi
-		if awk -v a="$start_all" -v b="$now" -v p="$timeout_s" 'BEGIN { exit !(b - a > p) }'; then
-			kill "$qpid" 2>/dev/null; wait "$spid" 2>/dev/null || true; qpid=
-			return 124
-		fi
-		sleep 0.1
-	done
-	wait "$spid" 2>/dev/null || true
-	qpid=
-	return 0
-}
 
 start_all=$(date +%s.%N)
 boot_s=
@@ -332,25 +281,7 @@ if [ $verbose = 1 ]; then
 	tail -n +1 -F "$work/console.log" >&2 2>/dev/null &
 	tail_pid=$!
 fi
-used=
-status=0
-if [ "$accel" != tcg ]; then
-	if [ -r /dev/kvm ] && [ -w /dev/kvm ]; then
-		start_qemu kvm
-		watch_qemu "$([ "$accel" = auto ] && echo "${ALLOCBENCH_KVM_PROBE_S:-6}" || echo 0)" || status=$?
-		if [ $status = 0 ] && ! grep -q 'allocbench-vm: init up' "$work/control.log" && [ "$accel" = auto ]; then
-			status=3	# QEMU refused KVM outright
-			echo "$me: KVM unusable ($(grep -m1 -v warning "$work/qemu.err" | sed 's/^qemu-system-x86_64: //' || echo "QEMU exited")): using TCG (software emulation)" >&2
-		elif [ $status = 3 ]; then
-			echo "$me: KVM guest did not reach /init in ${ALLOCBENCH_KVM_PROBE_S:-6} s: using TCG (software emulation)" >&2
-		fi
-		[ $status != 3 ] && used=kvm
-	elif [ "$accel" = kvm ]; then
-		die "-a kvm: /dev/kvm is not usable"
-	else
-		status=3
-	fi
-fi
+vm_try_kvm "did not reach /init"
 # An emulated boot can die before /init for reasons outside the project (a
 # TCG guest panicked in enqueue_timer at 1.3 s once in ~40 boots, under host
 # load): nothing of ours has run then, so boot once more and record it. A
@@ -359,7 +290,7 @@ boot_retries=0
 while [ -z "$used" ]; do
 	status=0
 	start_qemu tcg
-	watch_qemu 0 || status=$?
+	vm_watch_qemu 0 || status=$?
 	if [ $status = 0 ] && [ $boot_retries = 0 ] && ! grep -q 'allocbench-vm: init up' "$work/control.log"; then
 		boot_retries=1
 		cp "$work/console.log" "$outdir/console-failed-boot.log"
@@ -373,9 +304,7 @@ done
 wall_s=$(awk -v a="$start_all" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f", b - a }')
 
 # ---- results --------------------------------------------------------------------
-cp "$work/console.log" "$outdir/console.log"
-[ -s "$work/serial.log" ] && cp "$work/serial.log" "$outdir/serial.log"
-cp "$work/control.log" "$outdir/control.log" 2>/dev/null || true
+vm_copy_logs
 got=0
 rm -f "$outdir/exit-code"
 # An untouched (all-zero) image is a valid empty tar: exit-code tells whether it held /out.
@@ -397,10 +326,7 @@ fi
 	echo "wall_s=$wall_s"
 } > "$outdir/vm.env"
 
-if [ $status = 124 ]; then
-	echo "$me: timeout: killed QEMU after ${timeout_s} s ($release, $used); console: $outdir/console.log" >&2
-	exit 124
-fi
+vm_exit_on_timeout
 if [ $got = 1 ] && [ -f "$outdir/exit-code" ]; then
 	exit "$(cat "$outdir/exit-code")"
 fi
