@@ -24,3 +24,7 @@ GUIDE_X_4 = 1044480.
 GUIDE_LABEL_4 = "L1 dTLB reach 4K (1020K)"
 GUIDE_X_5 = 2097152.
 GUIDE_LABEL_5 = "L2 TLB reach 4K (2M)"
+# Allocators in ABI order, their colours and point types (runner/names.c).
+AB_ALLOCATORS = "kmalloc kzalloc kmem_cache kvmalloc vmalloc vzalloc vmalloc_huge alloc_pages get_free_pages alloc_pages_exact vmap folio_alloc"
+AB_COLORS = "#0072B2 #56B4E9 #009E73 #CC79A7 #D55E00 #E69F00 #8C564B #000000 #7F7F7F #B8A000 #6A3D9A #17BECF"
+AB_POINTS = "7 6 5 13 9 8 11 4 12 10 15 14"
