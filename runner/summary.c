@@ -13,9 +13,14 @@ void summary_print(FILE *out, const struct run_data *rd, int width)
 
 	if (width < 40)
 		width = 100;
-	fprintf(out, "\nallocbench%s%s: median latency per operation, GFP_KERNEL\n", name ? " " : "",
-		name ? name : "");
-	fprintf(out, "FAIL = every allocation failed, n/a = not supported or skipped, - = not measured\n");
+	/* the heading and legend of the latency tables, when there are any */
+	if (rd->nseries) {
+		fprintf(out, "\nallocbench%s%s: median latency per operation, GFP_KERNEL\n", name ? " " : "",
+			name ? name : "");
+		fprintf(out, "FAIL = every allocation failed, n/a = not supported or skipped, - = not measured\n");
+	} else {
+		fprintf(out, "\nallocbench%s%s\n", name ? " " : "", name ? name : "");
+	}
 	if (run_emulated(rd))
 		fprintf(out, "WARNING: emulated (TCG): absolute times are not hardware times; compare within this run only.\n");
 	for (const struct report_part *const *part = report_parts; *part; part++)
