@@ -36,10 +36,7 @@ struct cmp_runpt *cmp_rp(const struct cmp_ctx *c, const struct cmp_point *p, int
 
 const char *cmp_meta(const struct cmp_run *r, const char *key)
 {
-	for (size_t i = 0; i < r->meta.nrows; i++)
-		if (!strcmp(csv_cell(&r->meta, i, "key"), key))
-			return csv_cell(&r->meta, i, "value");
-	return NULL;
+	return csv_kv(&r->meta, key);
 }
 
 void cmp_series_name(const struct cmp_key *k, char *buf, size_t len)
@@ -156,19 +153,6 @@ static struct cmp_point *get_point(struct cmp_ctx *c, const struct cmp_key *k)
 
 /* ---- CSV rows ---- */
 
-static enum lat_status parse_status(const char *s)
-{
-	static const struct { const char *name; enum lat_status st; } tab[] = {
-		{ "ok", LAT_OK }, { "partial", LAT_PARTIAL }, { "failed", LAT_FAILED },
-		{ "unsupported", LAT_UNSUPPORTED }, { "skipped", LAT_SKIPPED },
-	};
-
-	for (size_t i = 0; i < ARRAY_SIZE(tab); i++)
-		if (!strcmp(s, tab[i].name))
-			return tab[i].st;
-	return LAT_FAILED;
-}
-
 /* The key and median of row i of a kind's CSV. 0, or -1 when the row is not a point. */
 static int row_key(enum cmp_kind kind, const struct csv_table *t, size_t i, struct cmp_key *k, double *p50)
 {
@@ -216,7 +200,8 @@ static int load_rows(struct cmp_ctx *c, int s, size_t r, enum cmp_kind kind, con
 		if (!p)
 			return -1;
 		rp = cmp_rp(c, p, s, r);
-		rp->status = parse_status(csv_cell(t, i, "status"));
+		if (lat_status_parse(csv_cell(t, i, "status"), &rp->status))
+			rp->status = LAT_FAILED;	/* a status no runner writes */
 		rp->p50 = p50;
 		rp->resolution_ns = parse_double_c(csv_cell(t, i, "timer_resolution_ns"));
 		rp->csv_samples = csv_cell_u64(t, i, kind == CMP_LATENCY ? "samples" : "passes");

@@ -37,17 +37,6 @@ void cmp_fmt_ratio(const struct cmp_point *p, char *buf, size_t len)
 
 /* ---- order: kind, op, gfp, allocator (ABI order), size ---- */
 
-static int op_rank(const char *op)
-{
-	static const char *const ops[] = { "alloc", "free", "pair", "burst_alloc", "burst_free",
-					   "page", "line", "seq", "first_touch" };
-
-	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
-		if (!strcmp(op, ops[i]))
-			return (int)i;
-	return (int)ARRAY_SIZE(ops);
-}
-
 static int alloc_rank(const char *a)
 {
 	static const char *const maps[] = { "direct", "vmap", "vmalloc_huge" };
@@ -68,7 +57,7 @@ static int key_order(const void *x, const void *y)
 
 	if (a->kind != b->kind)
 		return a->kind < b->kind ? -1 : 1;
-	if ((d = op_rank(a->op) - op_rank(b->op)) || (d = strcmp(a->op, b->op)) || (d = strcmp(a->gfp, b->gfp)))
+	if ((d = op_display_rank(a->op) - op_display_rank(b->op)) || (d = strcmp(a->op, b->op)) || (d = strcmp(a->gfp, b->gfp)))
 		return d;
 	if ((d = alloc_rank(a->alloc) - alloc_rank(b->alloc)) || (d = strcmp(a->alloc, b->alloc)))
 		return d;

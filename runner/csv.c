@@ -311,6 +311,20 @@ void csv_abort(struct csv_writer *w)
 	errno = e;
 }
 
+int csv_commit_or_abort(struct csv_writer *w, const char *path, int rc)
+{
+	if (rc) {
+		ab_err("writing %s failed", path);
+		csv_abort(w);
+		return -1;
+	}
+	if (csv_commit(w)) {
+		ab_err("cannot commit %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
 /* ---- reader ---- */
 
 struct strvec {
@@ -630,6 +644,21 @@ const char *csv_cell(const struct csv_table *t, size_t row, const char *col)
 uint64_t csv_cell_u64(const struct csv_table *t, size_t row, const char *col)
 {
 	return strtoull(csv_cell(t, row, col), NULL, 10);
+}
+
+const char *csv_kv(const struct csv_table *t, const char *key)
+{
+	for (size_t r = 0; r < t->nrows; r++)
+		if (!strcmp(csv_cell(t, r, "key"), key))
+			return csv_cell(t, r, "value");
+	return NULL;
+}
+
+uint64_t csv_kv_u64(const struct csv_table *t, const char *key)
+{
+	const char *v = csv_kv(t, key);
+
+	return v ? strtoull(v, NULL, 10) : 0;
 }
 
 void csv_free(struct csv_table *t)

@@ -25,6 +25,11 @@ int csv_end_row(struct csv_writer *w);
 int csv_commit(struct csv_writer *w);
 /* Remove "<path>.tmp"; frees w. */
 void csv_abort(struct csv_writer *w);
+/*
+ * Ends a file whose rows were written with result rc: rc != 0 aborts it,
+ * else it is committed; a failure is said on stderr naming path. 0 or -1.
+ */
+int csv_commit_or_abort(struct csv_writer *w, const char *path, int rc);
 
 struct csv_table {
 	size_t ncols, nrows;
@@ -42,6 +47,9 @@ const char *csv_get(const struct csv_table *t, size_t row, const char *col);
 const char *csv_cell(const struct csv_table *t, size_t row, const char *col);
 /* A cell as a decimal number; 0 when empty, missing or not a number. */
 uint64_t csv_cell_u64(const struct csv_table *t, size_t row, const char *col);
+/* In a key,value table: the value of key, or NULL; as a number, 0 when absent. */
+const char *csv_kv(const struct csv_table *t, const char *key);
+uint64_t csv_kv_u64(const struct csv_table *t, const char *key);
 void csv_free(struct csv_table *t);
 
 #endif

@@ -475,20 +475,6 @@ static const char *const ef_cols[] = {
 	"phase", "node", "zone", "order", "extfrag_index", "unusable_index",
 };
 
-static int commit_or_abort(struct csv_writer *w, const char *path, int rc)
-{
-	if (rc) {
-		ab_err("writing %s failed", path);
-		csv_abort(w);
-		return -1;
-	}
-	if (csv_commit(w)) {
-		ab_err("cannot commit %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int write_meas(struct run_ctx *ctx, const struct frag_state *st)
 {
 	char path[4200];
@@ -517,7 +503,7 @@ static int write_meas(struct run_ctx *ctx, const struct frag_state *st)
 		rc |= csv_str(w, m->status);
 		rc |= csv_end_row(w);
 	}
-	return commit_or_abort(w, path, rc);
+	return csv_commit_or_abort(w, path, rc);
 }
 
 static int write_bi(struct run_ctx *ctx, const struct frag_state *st)
@@ -549,7 +535,7 @@ static int write_bi(struct run_ctx *ctx, const struct frag_state *st)
 			}
 		}
 	}
-	return commit_or_abort(w, path, rc);
+	return csv_commit_or_abort(w, path, rc);
 }
 
 static int write_ef(struct run_ctx *ctx, const struct frag_state *st)
@@ -575,7 +561,7 @@ static int write_ef(struct run_ctx *ctx, const struct frag_state *st)
 		rc |= csv_double(w, e->unusable);
 		rc |= csv_end_row(w);
 	}
-	return commit_or_abort(w, path, rc);
+	return csv_commit_or_abort(w, path, rc);
 }
 
 static int write_summary(struct run_ctx *ctx, const struct frag_state *st)

@@ -398,20 +398,6 @@ static const char *const gap_cols[] = {
 	"schema_version", "phase", "gap_offset_bytes", "gap_bytes",
 };
 
-static int commit_or_abort(struct csv_writer *w, const char *path, int rc)
-{
-	if (rc) {
-		ab_err("writing %s failed", path);
-		csv_abort(w);
-		return -1;
-	}
-	if (csv_commit(w)) {
-		ab_err("cannot commit %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
-}
-
 static int write_phases(struct run_ctx *ctx, const struct vs_state *st)
 {
 	char path[4200], addr[32];
@@ -453,7 +439,7 @@ static int write_phases(struct run_ctx *ctx, const struct vs_state *st)
 		rc |= csv_str(w, ph->status ? ph->status : "not_run");
 		rc |= csv_end_row(w);
 	}
-	return commit_or_abort(w, path, rc);
+	return csv_commit_or_abort(w, path, rc);
 }
 
 static int write_gaps(struct run_ctx *ctx, const struct vs_state *st)
@@ -479,7 +465,7 @@ static int write_gaps(struct run_ctx *ctx, const struct vs_state *st)
 			rc |= csv_end_row(w);
 		}
 	}
-	return commit_or_abort(w, path, rc);
+	return csv_commit_or_abort(w, path, rc);
 }
 
 static int write_summary(struct run_ctx *ctx, const struct vs_state *st)

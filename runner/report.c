@@ -21,8 +21,6 @@
 #include "util.h"
 
 /* Order of ops in reports and charts. */
-static const char *const op_order[] = { "alloc", "free", "pair", "burst_alloc", "burst_free" };
-
 static locale_t c_loc(void)
 {
 	static locale_t loc;
@@ -143,7 +141,7 @@ const char *status_name(enum lat_status st)
 	}
 }
 
-static int parse_status(const char *s, enum lat_status *st)
+int lat_status_parse(const char *s, enum lat_status *st)
 {
 	if (!strcasecmp(s, "ok"))
 		*st = LAT_OK;
@@ -179,23 +177,20 @@ const char *gfp_title(const char *gfp)
 	return gfp;
 }
 
+void report_chart_link(FILE *f, const struct run_data *rd, int charts_ok, const char *name, const char *alt)
+{
+	char p[sizeof(rd->dir) + 128];
+
+	snprintf(p, sizeof(p), "%s/charts/%s.svg", rd->dir, name);
+	if (charts_ok && access(p, R_OK) == 0)
+		fprintf(f, "![%s](charts/%s.svg)\n\n", alt, name);
+}
+
 const char *rmeta_get(const struct run_data *rd, const char *key)
 {
-	int kc = csv_column(&rd->meta, "key"), vc = csv_column(&rd->meta, "value");
-	size_t r;
+	const char *v = csv_kv(&rd->meta, key);
 
-	if (kc < 0 || vc < 0)
-		return NULL;
-	for (r = 0; r < rd->meta.nrows; r++) {
-		const char *k = rd->meta.cells[r * rd->meta.ncols + (size_t)kc];
-
-		if (!strcmp(k, key)) {
-			const char *v = rd->meta.cells[r * rd->meta.ncols + (size_t)vc];
-
-			return *v ? v : NULL;
-		}
-	}
-	return NULL;
+	return v && *v ? v : NULL;
 }
 
 const char *rmeta_any(const struct run_data *rd, const char *dflt, ...)
@@ -242,14 +237,15 @@ static int alloc_index(struct run_data *rd, const char *name)
 	return (int)rd->nalloc++;
 }
 
-static int op_rank(const char *op)
+int op_display_rank(const char *op)
 {
-	size_t i;
+	static const char *const ops[] = { "alloc", "free", "pair", "burst_alloc", "burst_free",
+					   "page", "line", "seq", "first_touch" };
 
-	for (i = 0; i < sizeof(op_order) / sizeof(op_order[0]); i++)
-		if (!strcmp(op, op_order[i]))
+	for (size_t i = 0; i < ARRAY_SIZE(ops); i++)
+		if (!strcmp(op, ops[i]))
 			return (int)i;
-	return 100;
+	return (int)ARRAY_SIZE(ops);
 }
 
 static int gfp_rank(const char *g)
@@ -304,7 +300,7 @@ static int series_cmp(const struct lat_series *a, const struct lat_series *b)
 
 	if (a->batched != b->batched)
 		return a->batched - b->batched;
-	if ((d = op_rank(a->op) - op_rank(b->op)))
+	if ((d = op_display_rank(a->op) - op_display_rank(b->op)))
 		return d;
 	if ((d = strcmp(a->op, b->op)))
 		return d;
@@ -526,7 +522,7 @@ static int lat_row_point(struct run_data *rd, size_t r, const char *path, struct
 			 csv_get(&rd->lat, r, "size_bytes"));
 		return -1;
 	}
-	if (parse_status(st, &p->status) < 0) {
+	if (lat_status_parse(st, &p->status) < 0) {
 		snprintf(err, errlen, "%s:%zu: unknown status '%s' (ok, partial, failed, unsupported, skipped)",
 			 path, line, st);
 		return -1;

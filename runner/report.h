@@ -132,6 +132,10 @@ void fmt_ns(char *buf, size_t len, double ns);		/* 48ns, 1.23us, 3.4ms, 1.20s */
 void fmt_bytes(char *buf, size_t len, uint64_t b);	/* 8, 4K, 2M, 1G, 3000, 1.5K */
 double parse_double_c(const char *s);			/* NAN when empty or bad */
 const char *status_name(enum lat_status st);
+/* ok, partial, failed (fail, error), unsupported (n/a), skipped (skip); any case. 0 or -1. */
+int lat_status_parse(const char *s, enum lat_status *st);
+/* Where an op or access pattern sorts in tables: latency ops, then patterns, then the rest. */
+int op_display_rank(const char *op);
 /* csv.c: a double as csv_double() writes it ("%.10g", C locale; "" when not finite). */
 int csv_format_double(char *buf, size_t len, double v);
 
@@ -144,6 +148,9 @@ int report_write_md(const struct run_data *rd, const char *charts_note, int char
  * them, nothing written) and the "Measurement quality" section.
  */
 int quality_how_md(FILE *f, const struct run_data *rd);
+
+/* "![alt](charts/NAME.svg)" and a blank line, when charts_ok and the SVG is there. */
+void report_chart_link(FILE *f, const struct run_data *rd, int charts_ok, const char *name, const char *alt);
 
 /* Short name of the gfp profile for titles: GFP_KERNEL, GFP_ATOMIC, ... */
 const char *gfp_title(const char *gfp);

@@ -538,13 +538,8 @@ static void access_write_md(FILE *f, const struct run_data *rd, int charts_ok, c
 		   run_emulated(rd) ? " **Kernel figures are emulated (TCG): the ratios between mappings mean "
 				      "more than the absolute times, and even they reflect QEMU's soft-TLB, not a "
 				      "hardware page walk.**" : "");
-	for (size_t i = 0; i < ARRAY_SIZE(charts); i++) {
-		char p[4300];
-
-		snprintf(p, sizeof(p), "%s/charts/%s.svg", rd->dir, charts[i]);
-		if (charts_ok && access(p, R_OK) == 0)
-			fprintf(f, "![%s](charts/%s.svg)\n\n", charts[i], charts[i]);
-	}
+	for (size_t i = 0; i < ARRAY_SIZE(charts); i++)
+		report_chart_link(f, rd, charts_ok, charts[i], charts[i]);
 	fprintf(f, "### TLB tax per working set (ratio 4K-mapped / huge-mapped, page chase, median)\n\n"
 		   "Kernel: `vmap()` of N order-0 pages (4K PTEs) vs the same pages through the direct map "
 		   "(mapping.csv; without it vmalloc vs alloc_pages from access.csv). User: `allocbench uaccess`, "

@@ -60,21 +60,6 @@ static void lim_free(struct lim_data *d)
 }
 
 /* key,value tables */
-static const char *kv(const struct csv_table *t, const char *key)
-{
-	for (size_t r = 0; r < t->nrows; r++)
-		if (!strcmp(csv_cell(t, r, "key"), key))
-			return csv_cell(t, r, "value");
-	return NULL;
-}
-
-static uint64_t kv_u64(const struct csv_table *t, const char *key)
-{
-	const char *v = kv(t, key);
-
-	return v ? strtoull(v, NULL, 10) : 0;
-}
-
 /* limits.csv: bytes (or value) of a name */
 static uint64_t lim_get(const struct lim_data *d, const char *name, const char *col)
 {
@@ -260,16 +245,16 @@ static void q_frag(FILE *f, const struct lim_data *d)
 
 	fprintf(f, "**Why do large kmalloc calls fail on a machine that has been running a while, even with plenty "
 		   "of free memory?** ");
-	if (!d->have_frag || !d->have_fsum || !kv(&d->fsum, "held_pages") || kv_u64(&d->fsum, "held_pages") == 0) {
+	if (!d->have_frag || !d->have_fsum || !csv_kv(&d->fsum, "held_pages") || csv_kv_u64(&d->fsum, "held_pages") == 0) {
 		fprintf(f, "_Not measured in this run: add a [frag] section (configs/frag.conf)._\n\n");
 		return;
 	}
-	ko = kv_u64(&d->fsum, "keep_order");
-	held = kv_u64(&d->fsum, "held_bytes");
-	mf0 = kv_u64(&d->fsum, "memfree_before_bytes");
-	mf1 = kv_u64(&d->fsum, "memfree_fragmented_bytes");
-	hi0 = kv_u64(&d->fsum, "highorder_free_before_bytes");
-	hi1 = kv_u64(&d->fsum, "highorder_free_fragmented_bytes");
+	ko = csv_kv_u64(&d->fsum, "keep_order");
+	held = csv_kv_u64(&d->fsum, "held_bytes");
+	mf0 = csv_kv_u64(&d->fsum, "memfree_before_bytes");
+	mf1 = csv_kv_u64(&d->fsum, "memfree_fragmented_bytes");
+	hi0 = csv_kv_u64(&d->fsum, "highorder_free_before_bytes");
+	hi1 = csv_kv_u64(&d->fsum, "highorder_free_fragmented_bytes");
 	hb(a, sizeof(a), held);
 	hb(b, sizeof(b), mf0);
 	hb(c, sizeof(c), mf1);
@@ -311,10 +296,10 @@ static void q_frag(FILE *f, const struct lim_data *d)
 	}
 	fprintf(f, " After release: MemFree changed by %s %% (tolerance %s %%), high-order free memory recovered to "
 		   "%s %% of baseline: baseline restored: **%s**.\n\n",
-		num(nbuf, sizeof(nbuf), kv(&d->fsum, "memfree_delta_percent"), 3),
-		kv(&d->fsum, "memfree_tolerance_percent") ? kv(&d->fsum, "memfree_tolerance_percent") : "n/a",
-		kv(&d->fsum, "highorder_recovered_percent") ? kv(&d->fsum, "highorder_recovered_percent") : "n/a",
-		kv(&d->fsum, "baseline_restored") ? kv(&d->fsum, "baseline_restored") : "n/a");
+		num(nbuf, sizeof(nbuf), csv_kv(&d->fsum, "memfree_delta_percent"), 3),
+		csv_kv(&d->fsum, "memfree_tolerance_percent") ? csv_kv(&d->fsum, "memfree_tolerance_percent") : "n/a",
+		csv_kv(&d->fsum, "highorder_recovered_percent") ? csv_kv(&d->fsum, "highorder_recovered_percent") : "n/a",
+		csv_kv(&d->fsum, "baseline_restored") ? csv_kv(&d->fsum, "baseline_restored") : "n/a");
 }
 
 static void q_vmalloc_standin(FILE *f, const struct lim_data *d)
@@ -330,7 +315,7 @@ static void q_vmalloc_standin(FILE *f, const struct lim_data *d)
 	}
 	fprintf(f, "Yes, when the caller does not need physically contiguous memory: vmalloc maps scattered order-0 "
 		   "pages into one virtual range. ");
-	if (sz && d->have_fsum && kv_u64(&d->fsum, "held_pages")) {
+	if (sz && d->have_fsum && csv_kv_u64(&d->fsum, "held_pages")) {
 		struct tally vf = frag_tally(d, "fragmented", "vmalloc", frag_nc_gfp(d), 0, 0, sz);
 		struct tally kf = frag_tally(d, "fragmented", "kmalloc", frag_nc_gfp(d), 0, 0, sz);
 		struct tally kv1 = frag_tally(d, "fragmented", "kvmalloc", frag_nc_gfp(d), 0, 0, sz);
@@ -363,8 +348,8 @@ static void q_vmalloc_fail(FILE *f, const struct lim_data *d, const struct run_d
 {
 	char a[32], b[32], c[32], e[32];
 	int v = probe_row(d, "vmalloc");
-	uint64_t total = d->have_vm ? kv_u64(&d->vm, "vmalloc_total_bytes") : lim_get(d, "vmalloc_total", "bytes");
-	uint64_t ram = d->have_vm ? kv_u64(&d->vm, "totalram_bytes") : lim_get(d, "totalram", "bytes");
+	uint64_t total = d->have_vm ? csv_kv_u64(&d->vm, "vmalloc_total_bytes") : lim_get(d, "vmalloc_total", "bytes");
+	uint64_t ram = d->have_vm ? csv_kv_u64(&d->vm, "totalram_bytes") : lim_get(d, "totalram", "bytes");
 	uint64_t avail = lim_get(d, "mem_available", "bytes");
 
 	fprintf(f, "**Why can vmalloc itself fail?** ");
@@ -380,13 +365,13 @@ static void q_vmalloc_fail(FILE *f, const struct lim_data *d, const struct run_d
 	hb(b, sizeof(b), ram);
 	fprintf(f, "Two reasons: no memory for the pages, or no free virtual range of the size. On this %s-bit kernel the "
 		   "vmalloc range (VMALLOC_TOTAL) is **%s**, %.0f× the %s of RAM. ",
-		d->have_vm && kv(&d->vm, "pointer_bits") ? kv(&d->vm, "pointer_bits") : "64", a,
+		d->have_vm && csv_kv(&d->vm, "pointer_bits") ? csv_kv(&d->vm, "pointer_bits") : "64", a,
 		ram ? (double)total / (double)ram : 0.0, b);
-	if (d->have_vm && kv(&d->vm, "areas")) {
-		hb(a, sizeof(a), kv_u64(&d->vm, "used_bytes"));
-		fprintf(f, "/proc/vmallocinfo lists %s areas using %s", kv(&d->vm, "areas"), a);
-		if (kv(&d->vm, "largest_gap_bytes")) {
-			hb(b, sizeof(b), kv_u64(&d->vm, "largest_gap_bytes"));
+	if (d->have_vm && csv_kv(&d->vm, "areas")) {
+		hb(a, sizeof(a), csv_kv_u64(&d->vm, "used_bytes"));
+		fprintf(f, "/proc/vmallocinfo lists %s areas using %s", csv_kv(&d->vm, "areas"), a);
+		if (csv_kv(&d->vm, "largest_gap_bytes")) {
+			hb(b, sizeof(b), csv_kv_u64(&d->vm, "largest_gap_bytes"));
 			fprintf(f, "; the largest gap between two areas is %s", b);
 		} else {
 			fprintf(f, " (addresses hashed: gaps not computed)");
@@ -451,15 +436,6 @@ static void q_overhead(FILE *f, const struct lim_data *d)
 		"tail back), vmalloc to pages plus a guard page of address space and its page tables.\n\n");
 }
 
-static void chart_link(FILE *f, const struct run_data *rd, int charts_ok, const char *name, const char *alt)
-{
-	char p[4400];
-
-	snprintf(p, sizeof(p), "%s/charts/%s.svg", rd->dir, name);
-	if (charts_ok && access(p, R_OK) == 0)
-		fprintf(f, "![%s](charts/%s.svg)\n\n", alt, name);
-}
-
 static void probe_table(FILE *f, const struct lim_data *d)
 {
 	fprintf(f, "| allocator | largest ok | first fail | attempts | status | documented max |\n"
@@ -501,17 +477,17 @@ static void limits_write_md(FILE *f, const struct run_data *rd, int charts_ok, c
 	q_overhead(f, &d);
 	if (d.have_probe) {
 		fprintf(f, "## Limits, measured (probe)\n\n");
-		chart_link(f, rd, charts_ok, "limits", "largest successful size per allocator");
+		report_chart_link(f, rd, charts_ok, "limits", "largest successful size per allocator");
 		probe_table(f, &d);
 	}
 	if (d.have_frag) {
 		fprintf(f, "## Fragmentation\n\n");
-		chart_link(f, rd, charts_ok, "frag-success", "success rate by order");
-		chart_link(f, rd, charts_ok, "buddyinfo", "free blocks per order");
+		report_chart_link(f, rd, charts_ok, "frag-success", "success rate by order");
+		report_chart_link(f, rd, charts_ok, "buddyinfo", "free blocks per order");
 	}
 	if (d.have_ovh) {
 		fprintf(f, "## Overhead\n\n");
-		chart_link(f, rd, charts_ok, "overhead", "consumed over requested");
+		report_chart_link(f, rd, charts_ok, "overhead", "consumed over requested");
 	}
 	lim_free(&d);
 }
@@ -624,7 +600,7 @@ static int chart_frag(const struct run_data *rd, const struct lim_data *d, const
 		v = open_vars(datadir, "frag-success", footer, run_emulated(rd));
 		if (v) {
 			gp_set_str(v, "SERIES", names);
-			fprintf(v, "KEEP_ORDER = %" PRIu64 "\n", d->have_fsum ? kv_u64(&d->fsum, "keep_order") : 0);
+			fprintf(v, "KEEP_ORDER = %" PRIu64 "\n", d->have_fsum ? csv_kv_u64(&d->fsum, "keep_order") : 0);
 			fclose(v);
 			rendered += render_named(gnuplot, plots, datadir, "frag-success");
 		}

@@ -54,19 +54,15 @@ static void vs_free(struct vs_data *d)
 		csv_free(&d->gaps);
 }
 
+/* A value of vspace-summary.csv; NULL (0) when the run has none. */
 static const char *kv(const struct vs_data *d, const char *key)
 {
-	for (size_t r = 0; d->have_sum && r < d->sum.nrows; r++)
-		if (!strcmp(csv_cell(&d->sum, r, "key"), key))
-			return csv_cell(&d->sum, r, "value");
-	return NULL;
+	return d->have_sum ? csv_kv(&d->sum, key) : NULL;
 }
 
 static uint64_t kv_u64(const struct vs_data *d, const char *key)
 {
-	const char *v = kv(d, key);
-
-	return v ? strtoull(v, NULL, 10) : 0;
+	return d->have_sum ? csv_kv_u64(&d->sum, key) : 0;
 }
 
 static const char *cell(const struct vs_data *d, int p, const char *col)
@@ -182,15 +178,6 @@ int vspace_answer_md(FILE *f, const struct run_data *rd)
 	return 1;
 }
 
-static void chart_link(FILE *f, const struct run_data *rd, int charts_ok, const char *name, const char *alt)
-{
-	char p[PATH_MAX + 64];
-
-	snprintf(p, sizeof(p), "%s/charts/%s.svg", rd->dir, name);
-	if (charts_ok && access(p, R_OK) == 0)
-		fprintf(f, "![%s](charts/%s.svg)\n\n", alt, name);
-}
-
 /* The section "Virtual address space (vspace)": table and chart. */
 static void vspace_write_md(FILE *f, const struct run_data *rd, int charts_ok, const char *charts_note)
 {
@@ -206,7 +193,7 @@ static void vspace_write_md(FILE *f, const struct run_data *rd, int charts_ok, c
 		return;
 	}
 	fprintf(f, "## Virtual address space (vspace)\n\n");
-	chart_link(f, rd, charts_ok, "vspace", "free gaps of the vmalloc range per phase");
+	report_chart_link(f, rd, charts_ok, "vspace", "free gaps of the vmalloc range per phase");
 	fprintf(f, "| phase | largest free gap | free in range | gaps | areas | held by [vspace] | vmalloc | MemFree |\n"
 		   "|---|---:|---:|---:|---:|---:|---|---:|\n");
 	for (int p = 0; p < 3; p++) {
