@@ -126,16 +126,6 @@ static const struct cfg_key frag_keys[] = {
 	  .help = "high-order success after release, as a share of before" },
 };
 
-static int frag_plan(const struct config *cfg, const struct section *sec, struct plan *p)
-{
-	struct point pt;
-
-	(void)cfg;
-	memset(&pt, 0, sizeof(pt));
-	pt.sec = sec;
-	return plan_add(p, &pt);
-}
-
 /* ---- state ---- */
 
 struct frag_meas {
@@ -678,7 +668,7 @@ const struct experiment_kind exp_frag = {
 	.keys = frag_keys,
 	.nkeys = ARRAY_SIZE(frag_keys),
 	.finish = key_single_section,
-	.plan = frag_plan,
+	.plan = plan_one_point,
 	.run_begin = frag_run_begin,
 	.run_point = frag_run_point,
 	.run_end = frag_run_end,

@@ -16,6 +16,7 @@
 #include "config_keys.h"
 #include "experiment.h"
 #include "perf_point.h"
+#include "plan.h"
 #include "util.h"
 
 static void pf_section_release(void *priv)
@@ -61,14 +62,6 @@ static int pf_finish(const struct config *cfg, const struct section *sec, const 
 	return 0;
 }
 
-static int pf_plan(const struct config *cfg, const struct section *sec, struct plan *p)
-{
-	(void)cfg;
-	(void)sec;
-	(void)p;
-	return 0;
-}
-
 static int pf_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 {
 	(void)ctx;
@@ -102,7 +95,7 @@ const struct experiment_kind exp_perf = {
 	.nkeys = ARRAY_SIZE(pf_keys),
 	.section_release = pf_section_release,
 	.finish = pf_finish,
-	.plan = pf_plan,
+	.plan = plan_no_points,
 	.run_begin = pf_run_begin,
 	.run_point = NULL,	/* never called: the kind plans no points */
 	.run_end = pf_run_end,

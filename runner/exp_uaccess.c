@@ -13,6 +13,7 @@
 #include "config.h"
 #include "config_keys.h"
 #include "experiment.h"
+#include "plan.h"
 #include "sizes.h"
 #include "uaccess.h"
 #include "util.h"
@@ -133,14 +134,6 @@ static void ua_section_release(void *priv)
 }
 
 /* No points: the module run never measures this section. */
-static int ua_plan(const struct config *cfg, const struct section *sec, struct plan *p)
-{
-	(void)cfg;
-	(void)sec;
-	(void)p;
-	return 0;
-}
-
 static int ua_run_begin(struct run_ctx *ctx, int idx, const struct plan *p)
 {
 	(void)ctx;
@@ -174,7 +167,7 @@ const struct experiment_kind exp_uaccess = {
 	.nkeys = ARRAY_SIZE(ua_keys),
 	.section_release = ua_section_release,
 	.finish = key_single_section,
-	.plan = ua_plan,
+	.plan = plan_no_points,
 	.run_begin = ua_run_begin,
 	.run_point = NULL,	/* never called: the kind plans no points */
 	.run_end = ua_run_end,

@@ -93,16 +93,6 @@ static const struct cfg_key vspace_keys[] = {
 	  .help = "vmallocs per phase" },
 };
 
-static int vspace_plan(const struct config *cfg, const struct section *sec, struct plan *p)
-{
-	struct point pt;
-
-	(void)cfg;
-	memset(&pt, 0, sizeof(pt));
-	pt.sec = sec;
-	return plan_add(p, &pt);
-}
-
 /* ---- state ---- */
 
 struct vs_phase {
@@ -551,7 +541,7 @@ const struct experiment_kind exp_vspace = {
 	.keys = vspace_keys,
 	.nkeys = ARRAY_SIZE(vspace_keys),
 	.finish = key_single_section,
-	.plan = vspace_plan,
+	.plan = plan_one_point,
 	.run_begin = vspace_run_begin,
 	.run_point = vspace_run_point,
 	.run_end = vspace_run_end,

@@ -48,6 +48,24 @@ int plan_add(struct plan *p, const struct point *pt)
 	return 0;
 }
 
+int plan_one_point(const struct config *cfg, const struct section *sec, struct plan *p)
+{
+	struct point pt;
+
+	(void)cfg;
+	memset(&pt, 0, sizeof(pt));
+	pt.sec = sec;
+	return plan_add(p, &pt);
+}
+
+int plan_no_points(const struct config *cfg, const struct section *sec, struct plan *p)
+{
+	(void)cfg;
+	(void)sec;
+	(void)p;
+	return 0;
+}
+
 void plan_shuffle(struct point *v, size_t n, struct rng *r)
 {
 	for (size_t i = n; i > 1; i--) {

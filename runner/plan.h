@@ -46,6 +46,10 @@ uint64_t rng_below(struct rng *r, uint64_t n);
 
 /* Appends one point (kinds call this from their plan()). 0 or -1 (ENOMEM). */
 int plan_add(struct plan *p, const struct point *pt);
+/* A kind's plan() when its whole section is one point ([frag], [vspace]). */
+int plan_one_point(const struct config *cfg, const struct section *sec, struct plan *p);
+/* A kind's plan() when `allocbench run` measures none of it (run by another command). */
+int plan_no_points(const struct config *cfg, const struct section *sec, struct plan *p);
 
 /*
  * Builds the run order: for each repeat r, every section's points, shuffled
