@@ -209,13 +209,7 @@ static int ovh_run_end(struct run_ctx *ctx, int idx, int commit)
 		}
 		rc |= csv_end_row(w);
 	}
-	if (rc) {
-		ab_err("writing %s failed", path);
-		csv_abort(w);
-	} else if (csv_commit(w)) {
-		ab_err("cannot commit %s: %s", path, strerror(errno));
-		rc = -1;
-	}
+	rc = csv_commit_or_abort(w, path, rc);
 out:
 	free(st->rows);
 	free(st);

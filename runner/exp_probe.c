@@ -259,16 +259,7 @@ static int write_probe(struct run_ctx *ctx, struct probe_state *st)
 			rc |= csv_empty(w);
 		rc |= csv_end_row(w);
 	}
-	if (rc) {
-		ab_err("writing %s failed", path);
-		csv_abort(w);
-		return -1;
-	}
-	if (csv_commit(w)) {
-		ab_err("cannot commit %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return csv_commit_or_abort(w, path, rc);
 }
 
 static const char *const limit_cols[] = { "name", "value", "bytes", "note" };
@@ -322,16 +313,7 @@ static int write_limits(struct run_ctx *ctx, struct probe_state *st)
 	rc |= limit_row(w, "totalram", in->totalram_bytes, in->totalram_bytes, "total RAM (totalram_pages)");
 	rc |= limit_row(w, "mem_available", st->mem_available, st->mem_available,
 			"MemAvailable when the probe started");
-	if (rc) {
-		ab_err("writing %s failed", path);
-		csv_abort(w);
-		return -1;
-	}
-	if (csv_commit(w)) {
-		ab_err("cannot commit %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return csv_commit_or_abort(w, path, rc);
 }
 
 static int write_vmalloc(struct run_ctx *ctx)

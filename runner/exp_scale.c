@@ -503,16 +503,7 @@ static int write_csv(const char *dir, const char *name, const char *const *cols,
 	}
 	for (size_t i = 0; i < st->n && !rc; i++)
 		rc = row(w, &st->rows[i]);
-	if (rc) {
-		ab_err("writing %s failed", path);
-		csv_abort(w);
-		return -1;
-	}
-	if (csv_commit(w)) {
-		ab_err("cannot commit %s: %s", path, strerror(errno));
-		return -1;
-	}
-	return 0;
+	return csv_commit_or_abort(w, path, rc);
 }
 
 /* Closes the raw samples; renamed to their final name only when commit. */

@@ -54,21 +54,13 @@ void lim_kv_double(struct lim_kv *kv, const char *key, double value)
 
 int lim_kv_commit(struct lim_kv *kv)
 {
+	int rc;
+
 	if (!kv->w)
 		return -1;
-	if (kv->err) {
-		ab_err("writing %s failed", kv->path);
-		csv_abort(kv->w);
-		kv->w = NULL;
-		return -1;
-	}
-	if (csv_commit(kv->w)) {
-		ab_err("cannot commit %s: %s", kv->path, strerror(errno));
-		kv->w = NULL;
-		return -1;
-	}
+	rc = csv_commit_or_abort(kv->w, kv->path, kv->err);
 	kv->w = NULL;
-	return 0;
+	return rc;
 }
 
 uint64_t lim_meminfo(const char *key)
