@@ -13,6 +13,7 @@ int cmd_load(int argc, char **argv);	/* load FILE.ko: finit_module() with a clea
 int cmd_unload(int argc, char **argv);	/* unload: delete_module("allocbench") */
 int cmd_uaccess(int argc, char **argv);	/* uaccess: user-space access latency, 4K vs THP vs hugetlb */
 int cmd_perf(int argc, char **argv);	/* perf POINT | -c CONFIG: a deep dive under perf record/stat (cmd_perf.c) */
+int cmd_clock(int argc, char **argv);	/* clock: this machine's TSC rate in Hz (cmd_clock.c) */
 int cmd_compare(int argc, char **argv);	/* compare A-RUNS -- B-RUNS: ratios with intervals (cmd_compare.c) */
 
 /* Exit codes: stable, documented in --help. */

@@ -24,7 +24,7 @@ static int volatile_key(const char *k)
 	static const char *const keys[] = {
 		"started_utc", "finished_utc", "duration_s", "mem_available_bytes", "hugetlb_pages_free",
 		"config_file", "timer_overhead_ticks", "call_overhead_mticks", "tsc_khz", "timer_hz",
-		"timer_overhead_ns", "points", "seed", "host_loadavg",
+		"timer_overhead_ns", "points", "seed", "host_loadavg", "host_tsc_hz",
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(keys); i++)

@@ -134,6 +134,13 @@ static const struct cmd_help helps[] = {
 	  "      --no-charts       tables only\n"
 	  "  -q, --quiet           only the folder on stdout\n"
 	  "  -h, --help            this text\n" },
+	{ "clock", "allocbench clock",
+	  "Prints this machine's TSC rate in Hz, counted against CLOCK_MONOTONIC_RAW\n"
+	  "over three 100 ms windows (the median). `make bench` records it as\n"
+	  "host_tsc_hz beside a guest's run: the guest's timer_hz is its kernel's\n"
+	  "calibration of the same counter, and a calibration more than 2 % off is\n"
+	  "flagged in report.md and the summary. Exit 1 on a CPU whose TSC rate is not\n"
+	  "constant (no constant_tsc) or that has no TSC.\n" },
 	{ "unload", "allocbench unload",
 	  "Unloads the module with delete_module(2). Not loaded is success with a note.\n" },
 };
@@ -210,6 +217,7 @@ int help_print(const char *cmd, FILE *f)
 			"  uaccess [OPTIONS]           user-space access latency: 4K vs THP vs hugetlb\n"
 			"  perf    POINT | -c CONFIG   deep dive: one point under perf record -g and perf stat\n"
 			"  compare A-RUNS -- B-RUNS    two sides of runs compared: ratios, intervals, charts\n"
+			"  clock                       this machine's TSC rate (the VM harness checks guests with it)\n"
 			"\n"
 			"  allocbench COMMAND --help   options of one command\n"
 			"  allocbench --version        runner version and ABI version\n",

@@ -22,6 +22,7 @@ static const struct {
 	{ "uaccess", cmd_uaccess },
 	{ "perf", cmd_perf },
 	{ "compare", cmd_compare },
+	{ "clock", cmd_clock },
 };
 
 /* Commands that own their options and --help (written elsewhere). */

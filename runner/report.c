@@ -222,6 +222,30 @@ int run_emulated(const struct run_data *rd)
 	return a && !strcasecmp(a, "tcg");
 }
 
+double run_timer_ratio(const struct run_data *rd)
+{
+	const char *kind = rmeta_get(rd, "timer_kind");
+	double hz = parse_double_c(rmeta_any(rd, "", "timer_hz", NULL));
+	double host = parse_double_c(rmeta_any(rd, "", "host_tsc_hz", NULL));
+
+	if (!kind || strcmp(kind, "tsc") || !(hz > 0) || !(host > 0))
+		return NAN;
+	return hz / host;
+}
+
+void run_timer_warning(char *buf, size_t len, const struct run_data *rd)
+{
+	double r = run_timer_ratio(rd);
+
+	buf[0] = '\0';
+	if (!isfinite(r) || fabs(r - 1) <= RUN_TIMER_TOLERANCE)
+		return;
+	snprintf(buf, len, "the guest calibrated its TSC at %.1f MHz, the host's runs at %.1f MHz "
+		 "(%+.1f %%): every time in this run is off by that factor; run it again on a quieter host",
+		 parse_double_c(rmeta_get(rd, "timer_hz")) / 1e6,
+		 parse_double_c(rmeta_get(rd, "host_tsc_hz")) / 1e6, (r - 1) * 100);
+}
+
 static int alloc_index(struct run_data *rd, const char *name)
 {
 	size_t i;
@@ -807,7 +831,12 @@ static void md_how_timer(FILE *f, const struct run_data *rd, int harness)
 	}
 	fprintf(f, "Times were read with the %s timer", timer);
 	if (hz)
-		fprintf(f, " (%s Hz)", hz);
+		fprintf(f, " (%s Hz", hz);
+	if (hz && isfinite(run_timer_ratio(rd)))
+		fprintf(f, ", %.2f %% from the host's TSC rate, %s Hz", (run_timer_ratio(rd) - 1) * 100,
+			rmeta_get(rd, "host_tsc_hz"));
+	if (hz)
+		fprintf(f, ")");
 	if ((ovt || ovn) && !harness) {
 		fprintf(f, "; its own overhead, ");
 		if (ovt)
@@ -926,7 +955,7 @@ static void md_how(FILE *f, const struct run_data *rd)
 
 int report_write_md(const struct run_data *rd, const char *charts_note, int charts_ok)
 {
-	char path[4200], tmp[4300];
+	char path[4200], tmp[4300], warn[256];
 	const char *name = rmeta_any(rd, NULL, "run_name", "name", NULL);
 	const char *accel = rmeta_get(rd, "accelerator");
 	FILE *f;
@@ -950,6 +979,9 @@ int report_write_md(const struct run_data *rd, const char *charts_note, int char
 	if (run_emulated(rd))
 		fprintf(f, "> **Emulated (TCG): absolute times are not hardware times; compare allocators "
 			   "within this run only.**\n\n");
+	run_timer_warning(warn, sizeof(warn), rd);
+	if (*warn)
+		fprintf(f, "> **Timer off: %s.**\n\n", warn);
 	md_how(f, rd);
 
 	for (const struct report_part *const *part = report_parts; *part; part++)

@@ -44,7 +44,8 @@
  *   cmdline, cpu_pinned, iterations, min_samples, time_budget_ms,
  *   repeat, subseries, warmup, page_size, max_order, page_alloc_costly_order,
  *   kmalloc_max_cache_size, kmalloc_max_size, pmd_size, module_version,
- *   runner_version, thp, preempt, slub_debug, kasan; report_scale.c also
+ *   runner_version, thp, preempt, slub_debug, kasan, host_tsc_hz (the
+ *   guest's timer_hz is checked against it); report_scale.c also
  *   cpu_count, config_smp, host_cores, host_loadavg.
  */
 #ifndef ALLOCBENCH_REPORT_H
@@ -115,6 +116,15 @@ const char *rmeta_get(const struct run_data *rd, const char *key);
 const char *rmeta_any(const struct run_data *rd, const char *dflt, ...);
 int rmeta_u64(const struct run_data *rd, const char *key, uint64_t *v);
 int run_emulated(const struct run_data *rd);
+/*
+ * A guest's timer against the host's TSC (meta timer_hz and host_tsc_hz, the
+ * timer being the TSC): the ratio timer_hz / host_tsc_hz, or NAN when the run
+ * cannot be checked. RUN_TIMER_TOLERANCE: beyond it every time is off.
+ */
+#define RUN_TIMER_TOLERANCE 0.02
+double run_timer_ratio(const struct run_data *rd);
+/* The warning for a ratio beyond the tolerance, one line without newline; "" otherwise. */
+void run_timer_warning(char *buf, size_t len, const struct run_data *rd);
 
 /* Index of the series for op/gfp/touch (per-op timing), or -1. */
 int run_find_series(const struct run_data *rd, const char *op, const char *gfp, int touch);

@@ -10,6 +10,7 @@
 void summary_print(FILE *out, const struct run_data *rd, int width)
 {
 	const char *name = rmeta_any(rd, NULL, "run_name", "name", NULL);
+	char warn[256];
 
 	if (width < 40)
 		width = 100;
@@ -23,6 +24,9 @@ void summary_print(FILE *out, const struct run_data *rd, int width)
 	}
 	if (run_emulated(rd))
 		fprintf(out, "WARNING: emulated (TCG): absolute times are not hardware times; compare within this run only.\n");
+	run_timer_warning(warn, sizeof(warn), rd);
+	if (*warn)
+		fprintf(out, "WARNING: timer off: %s.\n", warn);
 	for (const struct report_part *const *part = report_parts; *part; part++)
 		if ((*part)->print_summary)
 			(*part)->print_summary(out, rd, width);

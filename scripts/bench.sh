@@ -224,28 +224,32 @@ else
 	cat > "$work/guest.sh" <<'EOF'
 # allocbench guest: load, run, unload. $1 = config, $2 = qemu version, $3 = git revision,
 # $4 = -q when the host's terminal is not a TTY (the guest console always is one),
-# $5 = the host's cores (vCPUs beyond them are not really parallel), $6 = its load average
-conf=$1 qv=$2 rev=$3 quiet=$4 hcores=$5 hload=$6
+# $5 = the host's cores (vCPUs beyond them are not really parallel), $6 = its load average,
+# $7 = its TSC rate in Hz, or "" (the guest's timer_hz is checked against it)
+conf=$1 qv=$2 rev=$3 quiet=$4 hcores=$5 hload=$6 htsc=$7
 emulated=yes
 [ "$ALLOCBENCH_ACCEL" = kvm ] && emulated=no
 allocbench load /data/allocbench.ko || exit 3
 allocbench run -c "$conf" -o /out/run --no-report $quiet \
 	--meta target=vm --meta accelerator="$ALLOCBENCH_ACCEL" --meta emulated=$emulated \
 	--meta qemu_version="$qv" --meta git_revision="$rev" --meta host_cores="$hcores" \
-	--meta host_loadavg="$hload"
+	--meta host_loadavg="$hload" ${htsc:+--meta host_tsc_hz="$htsc"}
 rc=$?
 allocbench unload || { echo "allocbench: unload failed"; [ $rc = 0 ] && rc=1; }
 exit $rc
 EOF
 	quiet=
 	[ -t 2 ] || quiet=-q	# no live progress line in a log file
+	# The guest calibrates the TSC it is given at boot: the host's rate is
+	# the reference its timer_hz is checked against in the report.
+	host_tsc=$("$runner" clock 2>/dev/null || true)
 	say "booting $krel (memory $memory, $smp vCPUs${cmdline:+, cmdline '$cmdline'}); guest output follows"
 	rc=0
 	"$here/vm-run.sh" -v -k "$kimage" -m "$memory" -s "$smp" ${cmdline:+-c "$cmdline"} \
 		-t "${ALLOCBENCH_VM_TIMEOUT:-7200}" -o "$work/vm" \
 		-f "$rdir/$static:/bin/allocbench" \
 		-f "$ko:/data/allocbench.ko" -f "$CONFIG:/data/$conf_name" \
-		"$work/guest.sh" "/data/$conf_name" "$qemu_version" "$git_rev" "$quiet" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" || rc=$?
+		"$work/guest.sh" "/data/$conf_name" "$qemu_version" "$git_rev" "$quiet" "$(nproc)" "$(cut -d' ' -f1 /proc/loadavg)" "$host_tsc" || rc=$?
 	mkdir -p "$(dirname "$OUT")"
 	if [ ! -d "$work/vm/run" ]; then
 		cp "$work/vm/console.log" "$OUT.console.log" 2>/dev/null || true

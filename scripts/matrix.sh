@@ -16,8 +16,9 @@
 # Runs land in results/matrix-<UTC>/<cell>-r<i>/ (each run's output in
 # <cell>-r<i>.log beside it), comparisons in results/compare-<UTC>-<what differs>/
 # (named by diffing the runs' meta.csv), results/latest-compare at the last one.
-# A run whose timer rate is more than 2 % off the median of all runs (a guest
-# that calibrated its TSC wrongly at boot) is run once more; the first one is
+# A run whose timer rate is more than 2 % off the host's TSC rate (or, not
+# recorded, the median of all runs: a guest that calibrated its TSC wrongly
+# at boot) is run once more; the first one is
 # kept as <cell>-r<i>.bad-timer. Prints one line per run, each comparison's
 # summary, the wall time, and the comparison folders on the last lines.
 set -euo pipefail
@@ -83,8 +84,9 @@ run_one() {
 	fi
 }
 
-# timer_hz of a run (kHz resolution is enough)
+# timer_hz of a run, and the host's TSC rate it was made beside (kHz resolution is enough)
 run_hz() { awk -F, '$1 == "timer_hz" { print int($2 / 1000) }' "$1/meta.csv"; }
+host_hz() { awk -F, '$1 == "host_tsc_hz" && $2 > 0 { print int($2 / 1000) }' "$1/meta.csv"; }
 
 # Rounds, not cells, on the outside: round i runs every cell once. Drift of
 # the machine over the matrix's wall time (other load, thermal state) then
@@ -105,14 +107,16 @@ for i in $(seq 1 "$repeat"); do
 done
 
 # Every guest runs on this machine's CPU: a run whose timer rate is more than 2 %
-# off the median of all runs calibrated its TSC wrongly at boot (a loaded host
-# under TCG), and every ns figure of it is off by that factor. Run it once more.
+# off the host's TSC rate (host_tsc_hz; without it, the median of all runs)
+# calibrated its TSC wrongly at boot (a loaded host under TCG), and every ns
+# figure of it is off by that factor. Run it once more.
 mapfile -t hzs < <(for r in "${all[@]}"; do run_hz "$r"; done | sort -n)
 med=${hzs[$(( ${#hzs[@]} / 2 ))]:-0}
 for i in "${!all[@]}"; do
-	hz=$(run_hz "${all[$i]}")
-	if [ "${med:-0}" -gt 0 ] && [ -n "$hz" ] && [ $(( (hz > med ? hz - med : med - hz) * 50 )) -gt "$med" ]; then
-		say "${all[$i]}: timer rate ${hz} kHz, more than 2 % off the others' ${med} kHz (the guest's TSC calibration at boot): running it once more"
+	hz=$(run_hz "${all[$i]}") ref=$(host_hz "${all[$i]}") what="the host's TSC rate"
+	[ -n "$ref" ] || ref=$med what="the others'"
+	if [ "${ref:-0}" -gt 0 ] && [ -n "$hz" ] && [ $(( (hz > ref ? hz - ref : ref - hz) * 50 )) -gt "$ref" ]; then
+		say "${all[$i]}: timer rate ${hz} kHz, more than 2 % off $what ${ref} kHz (the guest's TSC calibration at boot): running it once more"
 		mv "${all[$i]}" "${all[$i]}.bad-timer"
 		run_one "${allk[$i]}" "${allc[$i]}" "${all[$i]}" "re-run of ${all[$i]}"
 	fi

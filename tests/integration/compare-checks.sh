@@ -135,6 +135,8 @@ if [ -n "$cmdline_cmp" ] && [ -d "$cmdline_cmp" ]; then
 		case '$cmdline_cmp' in *init_on_alloc=1-to-0*) ;; *) exit 1 ;; esac &&
 		grep -q '^label,init_on_alloc=1 → 0$' '$cmdline_cmp/compare-meta.csv' &&
 		grep -q 'init_on_alloc=1 → 0' '$cmdline_cmp/charts/data/compare-ratio-alloc.vars.gp'"
+	t "every run records the host's TSC rate (host_tsc_hz), the guest's timer is checked against it" bash -c "
+		for m in '$cmdline_mdir'/*-r[0-9]/meta.csv; do grep -qE '^host_tsc_hz,[0-9]{7,}$' \"\$m\" || { echo \"\$m\"; exit 1; }; done"
 	t "two runs per side, intervals from the runs (method runs)" bash -c "
 		grep -q '^runs_a,2$' '$cmdline_cmp/compare-meta.csv' && grep -q '^runs_b,2$' '$cmdline_cmp/compare-meta.csv' &&
 		grep -q ',runs,' '$cmdline_cmp/compare.csv'"

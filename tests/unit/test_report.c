@@ -229,10 +229,52 @@ static void test_batch_point(void **state)
 	free(rd);
 }
 
+/* The guest's timer against the host's TSC: the ratio, and a warning only beyond 2 %. */
+static void expect_timer(const char *meta, double want_ratio, int want_warning)
+{
+	char dir[64], err[4400], warn[256];
+	struct run_data *rd = calloc(1, sizeof(*rd));
+	double r;
+
+	assert_non_null(rd);
+	make_run_files(dir, meta, header);
+	assert_int_equal(run_load(dir, rd, err, sizeof(err)), 0);
+	remove_run(dir);
+	r = run_timer_ratio(rd);
+	if (isnan(want_ratio))
+		assert_true(isnan(r));
+	else
+		assert_true(fabs(r - want_ratio) < 1e-9);
+	run_timer_warning(warn, sizeof(warn), rd);
+	assert_int_equal(*warn != '\0', want_warning);
+	if (want_warning)
+		assert_non_null(strstr(warn, "every time in this run is off"));
+	run_free(rd);
+	free(rd);
+}
+
+static void test_timer_against_host(void **state)
+{
+	(void)state;
+	expect_timer("key,value\ntimer_kind,tsc\ntimer_hz,2596000000\nhost_tsc_hz,2596000000\n", 1, 0);
+	/* 1.9 % off: inside; 7.3 % slow and 3 % fast: outside */
+	expect_timer("key,value\ntimer_kind,tsc\ntimer_hz,2546676000\nhost_tsc_hz,2596000000\n",
+		     2546676000.0 / 2596000000.0, 0);
+	expect_timer("key,value\ntimer_kind,tsc\ntimer_hz,2596000000\nhost_tsc_hz,2800000000\n",
+		     2596000000.0 / 2800000000.0, 1);
+	expect_timer("key,value\ntimer_kind,tsc\ntimer_hz,2673880000\nhost_tsc_hz,2596000000\n",
+		     2673880000.0 / 2596000000.0, 1);
+	/* nothing to check against: no host rate, another timer, an empty value */
+	expect_timer("key,value\ntimer_kind,tsc\ntimer_hz,2596000000\n", NAN, 0);
+	expect_timer("key,value\ntimer_kind,ktime\ntimer_hz,1000000000\nhost_tsc_hz,2596000000\n", NAN, 0);
+	expect_timer("key,value\ntimer_kind,tsc\ntimer_hz,2596000000\nhost_tsc_hz,\n", NAN, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_good_and_empty_cells),
+		cmocka_unit_test(test_timer_against_host),
 		cmocka_unit_test(test_bad_numbers),
 		cmocka_unit_test(test_truncated_row),
 		cmocka_unit_test(test_bad_keys),
