@@ -833,7 +833,8 @@ static void md_how_timer(FILE *f, const struct run_data *rd, int harness)
 	if (hz)
 		fprintf(f, " (%s Hz", hz);
 	if (hz && isfinite(run_timer_ratio(rd)))
-		fprintf(f, ", %.2f %% from the host's TSC rate, %s Hz", (run_timer_ratio(rd) - 1) * 100,
+		fprintf(f, ", %.2f %% from the host's TSC rate, %s Hz",
+			fabs(run_timer_ratio(rd) - 1) < 5e-5 ? 0.0 : (run_timer_ratio(rd) - 1) * 100,
 			rmeta_get(rd, "host_tsc_hz"));
 	if (hz)
 		fprintf(f, ")");
