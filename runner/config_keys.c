@@ -122,9 +122,11 @@ const struct cfg_key *cfg_key_find(const struct cfg_key *keys, size_t n, const c
 
 static int parse_num(const struct cfg_key *k, void *field, const char *value, char *err, size_t errlen)
 {
+	/* a 4-byte field holds no more than UINT32_MAX, whatever the table says (size_t on i386) */
+	uint64_t hi = k->size == sizeof(uint32_t) && k->max > UINT32_MAX ? UINT32_MAX : k->max;
 	uint64_t v;
 
-	if (key_u64(k->name, value, k->min, k->max, &v, err, errlen))
+	if (key_u64(k->name, value, k->min, hi, &v, err, errlen))
 		return -1;
 	if (k->size == sizeof(uint32_t)) {
 		uint32_t v32 = (uint32_t)v;
