@@ -10,6 +10,7 @@
  * "N passed, N failed" at the end; exits 1 if any case failed.
  */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -1168,11 +1169,60 @@ static long mem_free_pcp_kb(void)
 	return kb + pages * (long)(info.page_size / 1024);
 }
 
+/*
+ * kmem_cache_shrink() of every slab cache (/sys/kernel/slab/NAME/shrink):
+ * empty slabs back to the page allocator and, under KASAN, the quarantine
+ * of freed objects flushed. What a request freed then counts as free, and
+ * what is still allocated does not.
+ */
+static void shrink_slabs(void)
+{
+	DIR *d = opendir("/sys/kernel/slab");
+	struct dirent *e;
+	char path[512];
+
+	if (!d)
+		return;
+	while ((e = readdir(d))) {
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "/sys/kernel/slab/%s/shrink", e->d_name);
+		fd = open(path, O_WRONLY);
+		if (fd < 0)
+			continue;
+		/* a cache that cannot shrink keeps its slabs: they are measured as held */
+		(void)!write(fd, "1", 1);
+		close(fd);
+	}
+	closedir(d);
+}
+
+/* mem_free_pcp_kb() after shrinking the slab caches, polled until it reaches want (at most 5 s). */
+static long mem_free_settled_kb(long want)
+{
+	long kb = -1;
+
+	for (int i = 0; i < 25; i++) {
+		shrink_slabs();
+		kb = mem_free_pcp_kb();
+		if (kb >= want)
+			break;
+		usleep(200 * 1000);
+	}
+	return kb;
+}
+
 static void test_scale_kill(void)
 {
-	long before = mem_free_pcp_kb(), after;
+	long before, after;
 	int status = 0;
-	pid_t child = fork();
+	pid_t child;
+
+	shrink_slabs();
+	before = mem_free_pcp_kb();
+	child = fork();
 
 	if (child == 0) {
 		struct allocbench_scale r = scale_req(ALLOCBENCH_SCALE_REMOTE_FREE,
@@ -1188,8 +1238,7 @@ static void test_scale_kill(void)
 		kill(child, SIGKILL);
 		waitpid(child, &status, 0);
 	}
-	usleep(200 * 1000);
-	after = mem_free_pcp_kb();
+	after = mem_free_settled_kb(before - before / 50);
 	report(child > 0 && WIFSIGNALED(status) && after > before - before / 50,
 	       "SIGKILL during SCALE remote_free 4K burst 4096: killed %s, MemFree + per-CPU lists %ld -> %ld kB (within 2 %%)",
 	       WIFSIGNALED(status) ? "yes" : "no", before, after);

@@ -46,12 +46,14 @@ for e in "$dir"/kills/*.env; do
 	# Per zone, free blocks of order >= 9 (order-9 units) lost across the kill
 	# may not exceed what a whole run that is not killed loses (the control:
 	# the second run; the kernel keeps page tables, slabs and per-CPU pages
-	# of its own) plus 4: the kernel's own new unmovable pages (the killed
-	# run's dentries and inodes, page tables of new vmalloc ranges) each
-	# split a block now and then, 0-3 blocks seen across repeated kills of
-	# every kind. A kill that left the module holding pages costs hundreds,
-	# and the MemFree check above and the module's own areas and caches
-	# catch the rest.
+	# of its own) plus 8. The kernel's own new unmovable pages (the killed
+	# run's dentries and inodes, page tables of new vmalloc ranges) take a
+	# fresh pageblock whenever the unmovable ones happen to be full: 0-3
+	# blocks seen across repeated kills of every kind on Debian's kernels,
+	# 6 under the debug kernel, a different number each time. 8 blocks are
+	# 16 MiB of a 1 GiB guest, below the MemFree check's 2 %; pages the
+	# module kept, scattered, would cost one block each, and a hold (the
+	# FRAG kill below) hundreds.
 	verdict=$(awk -v b="$(kk baseline_high)" -v a="$(kk after_high)" -v cb="$(kk control_high_before)" \
 		-v ca="$(kk control_high_after)" '
 		function load(s, m,   n, i, kv, x) { n = split(s, x, " "); for (i = 1; i <= n; i++) { split(x[i], kv, ":"); m[kv[1]] = kv[2] } }
@@ -60,10 +62,10 @@ for e in "$dir"/kills/*.env; do
 				c = (z in CB) ? CB[z] - CA[z] : 0; if (c < 0) c = 0
 				loss = B[z] - A[z]
 				out = out sprintf("%s%s lost %d, a whole run %d", out ? "; " : "", z, loss, c)
-				if (loss > c + 4) ok = 0
+				if (loss > c + 8) ok = 0
 			}
 			print (ok ? "ok " : "no ") out }')
-	check "$name: free blocks of order >= 9 per zone back, no fewer than a whole run leaves, minus 4 ($(kk baseline_high) -> $(kk after_high) after $(kk settle_s) s: ${verdict#* }; $where)" \
+	check "$name: free blocks of order >= 9 per zone back, no fewer than a whole run leaves, minus 8 ($(kk baseline_high) -> $(kk after_high) after $(kk settle_s) s: ${verdict#* }; $where)" \
 		[ "${verdict%% *}" = ok ]
 	# The runner writes NAME.tmp and renames it when whole: a final name is
 	# whole; a killed run keeps *.tmp and config.conf, and no meta.csv.
